@@ -1,0 +1,160 @@
+//! Dates: strict ISO `YYYY-MM-DD` parsing, the policy year, completed-years age.
+
+use chrono::{Datelike, NaiveDate};
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serializer};
+use std::fmt;
+
+use crate::error::{ErrorCode, tag_serde_message};
+
+/// Parses a date written exactly `YYYY-MM-DD`.
+///
+/// ```
+/// use fupin_core::date::parse_date;
+/// assert!(parse_date("2020-02-29").is_some());
+/// assert!(parse_date("2019-02-29").is_none());
+/// assert!(parse_date("2020-2-29").is_none());
+/// ```
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = text.get(r)?;
+        if !s.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    let y = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+}
+
+/// The policy year of a date: its calendar year.
+pub fn policy_year(d: NaiveDate) -> i32 {
+    d.year()
+}
+
+/// Age in completed years on `on`, by (month, day) comparison: a 29 February
+/// birthday is reached on 1 March in common years. Negative before birth.
+///
+/// ```
+/// use fupin_core::date::{age_on, parse_date};
+/// let d = |s| parse_date(s).unwrap();
+/// assert_eq!(age_on(d("2004-02-29"), d("2020-02-28")), 15);
+/// assert_eq!(age_on(d("2004-02-29"), d("2021-02-28")), 16);
+/// assert_eq!(age_on(d("2004-02-29"), d("2021-03-01")), 17);
+/// ```
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+struct DateVisitor;
+
+impl Visitor<'_> for DateVisitor {
+    type Value = NaiveDate;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date written YYYY-MM-DD")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+        parse_date(v).ok_or_else(|| {
+            E::custom(tag_serde_message(
+                ErrorCode::InvalidDate,
+                &format!("invalid date {v:?}: expected a real date written YYYY-MM-DD"),
+            ))
+        })
+    }
+}
+
+/// serde helpers for a required `NaiveDate` field written `YYYY-MM-DD`.
+pub mod serde_date {
+    use super::*;
+
+    /// Reads a date; a malformed one is an `invalid_date` error.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        d.deserialize_str(DateVisitor)
+    }
+
+    /// Writes `YYYY-MM-DD`.
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&d.format("%Y-%m-%d"))
+    }
+}
+
+/// serde helpers for an optional (`null`-able) `NaiveDate` field.
+pub mod serde_opt_date {
+    use super::*;
+
+    struct OptVisitor;
+    impl<'de> Visitor<'de> for OptVisitor {
+        type Value = Option<NaiveDate>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date written YYYY-MM-DD, or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            serde_date::deserialize(d).map(Some)
+        }
+    }
+
+    /// Reads `null` or a date.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        d.deserialize_option(OptVisitor)
+    }
+
+    /// Writes `null` or `YYYY-MM-DD`.
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => serde_date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn only_the_strict_form_is_a_date() {
+        for bad in ["2020-1-01", "20-01-01", "2020/01/01", "2020-01-01T00:00", "2020-13-01",
+                    "2020-00-10", "2020-04-31", "+020-01-01", " 2020-01-0", "２０２０-01-01"] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+        assert_eq!(d("0001-01-01").year(), 1);
+    }
+
+    #[test]
+    fn age_is_completed_years() {
+        assert_eq!(age_on(d("2014-12-31"), d("2020-12-30")), 5);
+        assert_eq!(age_on(d("2014-12-31"), d("2020-12-31")), 6);
+        assert_eq!(age_on(d("2020-06-01"), d("2020-12-31")), 0);
+        assert_eq!(age_on(d("2021-01-01"), d("2020-12-31")), -1);
+    }
+
+    #[test]
+    fn serde_reports_bad_dates_with_their_code() {
+        #[derive(serde::Deserialize, Debug)]
+        struct T {
+            #[serde(with = "serde_date")]
+            #[allow(dead_code)]
+            on: NaiveDate,
+        }
+        let err = serde_json::from_str::<T>(r#"{"on":"2020-02-30"}"#).unwrap_err().to_string();
+        assert!(err.contains("invalid_date"), "{err}");
+    }
+}

@@ -1,0 +1,21 @@
+//! # fupin-core
+//!
+//! The domain model and rules of China's 2014–2020 targeted poverty
+//! alleviation register (建档立卡): household exit (脱贫退出), monitoring
+//! against return to poverty (防返贫监测), the rural minimum living guarantee
+//! (低保), medical one-stop settlement (一站式结算) and county statistics.
+//!
+//! Money is exact ([`Money`] over `rust_decimal::Decimal`), every number of a
+//! rule is a dated [policy](policy) parameter with its source, and every error
+//! names its record, field and value with personal data masked.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod date;
+pub mod enums;
+pub mod error;
+pub mod mask;
+pub mod money;
+
+pub use error::{ArithmeticError, Error, ErrorCode, PolicyError, RecordError};
+pub use money::Money;

@@ -1,0 +1,368 @@
+//! Exact money: yuan as [`rust_decimal::Decimal`], rounded to the fen only
+//! where the rules say (interfaces.md §1).
+//!
+//! * Input: a string or JSON number matching `[0-9]+(\.[0-9]{1,2})?`, below
+//!   10¹³ yuan, read from its decimal text (never through `f64`).
+//! * Rounding: [`round_fen`], half away from zero (四舍五入).
+//! * Output: a string with exactly two decimals, never `"-0.00"`.
+//! * Arithmetic: checked; overflow is an [`ArithmeticError`], not a panic.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{ArithmeticError, ErrorCode, tag_serde_message};
+
+/// The smallest amount that is refused on input: 10¹³ yuan.
+pub const INPUT_LIMIT: Decimal = Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0);
+
+/// Rounds to the fen (0.01 yuan), half away from zero; never returns `-0`.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use fupin_core::money::round_fen;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(round_fen(d("0.005")), d("0.01"));
+/// assert_eq!(round_fen(d("-0.005")), d("-0.01"));
+/// assert_eq!(round_fen(d("-0.004")).to_string(), "0.00");
+/// ```
+pub fn round_fen(x: Decimal) -> Decimal {
+    let mut r = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(2);
+    r
+}
+
+/// An amount of money in yuan, with at most two decimals.
+///
+/// Holds a published amount (input, or a result rounded by [`round_fen`]);
+/// intermediate values of a rule are plain [`Decimal`]s at full precision.
+/// May be negative (a household's net income can be), but input money never is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(Decimal);
+
+/// Why a money text was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoneyParseError {
+    /// Not `[0-9]+(\.[0-9]{1,2})?` (sign, exponent, spaces, more than two decimals …).
+    Form,
+    /// 10¹³ yuan or more.
+    TooLarge,
+}
+
+impl fmt::Display for MoneyParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoneyParseError::Form => f.write_str(
+                "money must be a non-negative amount of yuan with at most two decimals, \
+                 like \"1234.50\"",
+            ),
+            MoneyParseError::TooLarge => f.write_str("money must be below 10^13 yuan"),
+        }
+    }
+}
+
+impl std::error::Error for MoneyParseError {}
+
+impl Money {
+    /// Zero yuan.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Parses input money strictly (interfaces.md §1).
+    ///
+    /// ```
+    /// use fupin_core::Money;
+    /// assert_eq!(Money::parse("1234.5").unwrap().to_string(), "1234.50");
+    /// assert!(Money::parse("1.005").is_err());
+    /// assert!(Money::parse("-1").is_err());
+    /// assert!(Money::parse("1e3").is_err());
+    /// assert!(Money::parse("10000000000000").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Money, MoneyParseError> {
+        let bytes = text.as_bytes();
+        let (int, frac) = match text.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (text, None),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if bytes.is_empty() || !digits(int) {
+            return Err(MoneyParseError::Form);
+        }
+        if let Some(f) = frac {
+            if !digits(f) || f.len() > 2 {
+                return Err(MoneyParseError::Form);
+            }
+        }
+        // At most 13 significant integer digits can be below 10^13.
+        let significant = int.trim_start_matches('0');
+        if significant.len() > 13 {
+            return Err(MoneyParseError::TooLarge);
+        }
+        let d = Decimal::from_str(text).map_err(|_| MoneyParseError::Form)?;
+        if d >= INPUT_LIMIT {
+            return Err(MoneyParseError::TooLarge);
+        }
+        Ok(Money::from_decimal_rounded(d))
+    }
+
+    /// A published amount: `x` rounded to the fen ([`round_fen`]).
+    pub fn from_decimal_rounded(x: Decimal) -> Money {
+        Money(round_fen(x))
+    }
+
+    /// The amount as a decimal (scale 2).
+    pub fn as_decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// Whole yuan, for tests and examples.
+    pub fn yuan(n: i64) -> Money {
+        Money::from_decimal_rounded(Decimal::from(n))
+    }
+
+    /// `self + other`, or an error on overflow.
+    pub fn checked_add(self, other: Money) -> Result<Money, ArithmeticError> {
+        self.0
+            .checked_add(other.0)
+            .map(Money::from_decimal_rounded)
+            .ok_or(ArithmeticError { operation: "money addition" })
+    }
+
+    /// `self − other`, or an error on overflow.
+    pub fn checked_sub(self, other: Money) -> Result<Money, ArithmeticError> {
+        self.0
+            .checked_sub(other.0)
+            .map(Money::from_decimal_rounded)
+            .ok_or(ArithmeticError { operation: "money subtraction" })
+    }
+
+    /// `true` if the amount is zero.
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// `true` if the amount is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+}
+
+/// Checked decimal operations used by the rules: each returns an
+/// [`ArithmeticError`] naming the operation instead of panicking.
+pub trait CheckedDecimal: Sized {
+    /// `self + other`.
+    fn add_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
+    /// `self − other`.
+    fn sub_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
+    /// `self × other`.
+    fn mul_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
+    /// `self ÷ other` (a zero divisor is an error too).
+    fn div_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
+}
+
+impl CheckedDecimal for Decimal {
+    fn add_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
+        self.checked_add(other).ok_or(ArithmeticError { operation })
+    }
+    fn sub_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
+        self.checked_sub(other).ok_or(ArithmeticError { operation })
+    }
+    fn mul_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
+        self.checked_mul(other).ok_or(ArithmeticError { operation })
+    }
+    fn div_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
+        self.checked_div(other).ok_or(ArithmeticError { operation })
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Scale is always 2 and zero is never negative (`round_fen`).
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({})", self.0)
+    }
+}
+
+impl From<Money> for Decimal {
+    fn from(m: Money) -> Decimal {
+        m.0
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// serde_json's key for a number kept as text (`arbitrary_precision`).
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+struct MoneyVisitor;
+
+fn money_error<E: de::Error>(text: &str, e: MoneyParseError) -> E {
+    E::custom(tag_serde_message(
+        ErrorCode::InvalidMoney,
+        &format!("invalid money {text:?}: {e}"),
+    ))
+}
+
+fn parse_or_error<E: de::Error>(text: &str) -> Result<Money, E> {
+    Money::parse(text).map_err(|e| money_error(text, e))
+}
+
+impl<'de> Visitor<'de> for MoneyVisitor {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount of yuan as a string or number, like \"1234.50\"")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
+        parse_or_error(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Money, E> {
+        parse_or_error(&v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Money, E> {
+        parse_or_error(&v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Money, E> {
+        // Only formats without decimal number text get here; a binary float
+        // is never turned into money.
+        Err(E::custom(tag_serde_message(
+            ErrorCode::InvalidMoney,
+            &format!("invalid money {v}: a binary floating-point number is not exact money"),
+        )))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Money, A::Error> {
+        // serde_json with `arbitrary_precision` hands a number over as a
+        // one-entry map holding its decimal text.
+        match map.next_key::<String>()? {
+            Some(k) if k == JSON_NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                parse_or_error(&text)
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        d.deserialize_any(MoneyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_input_limit_is_ten_to_the_thirteenth() {
+        assert_eq!(INPUT_LIMIT, d("10000000000000"));
+    }
+
+    #[test]
+    fn accepted_forms() {
+        for (text, shown) in [
+            ("0", "0.00"),
+            ("7", "7.00"),
+            ("1234.5", "1234.50"),
+            ("1234.56", "1234.56"),
+            ("0007.10", "7.10"),
+            ("9999999999999.99", "9999999999999.99"),
+        ] {
+            assert_eq!(Money::parse(text).unwrap().to_string(), shown, "{text}");
+        }
+    }
+
+    #[test]
+    fn refused_forms() {
+        for text in [
+            "", ".5", "5.", "-1", "+1", "1.005", "1.000", "1e3", "1E3", " 1", "1 ", "1,000",
+            "NaN", "inf", "0x10", "١٢",
+        ] {
+            assert_eq!(Money::parse(text), Err(MoneyParseError::Form), "{text:?}");
+        }
+        for text in ["10000000000000", "10000000000000.00", "99999999999999999999999999999999"] {
+            assert_eq!(Money::parse(text), Err(MoneyParseError::TooLarge), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn json_numbers_are_read_from_their_text() {
+        let m: Money = serde_json::from_str("1234.56").unwrap();
+        assert_eq!(m.to_string(), "1234.56");
+        let m: Money = serde_json::from_str("\"0.10\"").unwrap();
+        assert_eq!(m.to_string(), "0.10");
+        // 0.1 + 0.2 is not representable in binary; as text it is exact.
+        let m: Money = serde_json::from_str("0.30").unwrap();
+        assert_eq!(m.as_decimal(), d("0.30"));
+        for bad in ["1.005", "1e3", "-1", "1.0e2", "true", "null", "[1]", "{}"] {
+            assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn output_has_two_decimals_and_no_negative_zero() {
+        assert_eq!(Money::from_decimal_rounded(d("-0.001")).to_string(), "0.00");
+        assert_eq!(Money::from_decimal_rounded(d("-1.005")).to_string(), "-1.01");
+        assert_eq!(Money::from_decimal_rounded(d("2.675")).to_string(), "2.68");
+        assert_eq!(serde_json::to_string(&Money::yuan(5)).unwrap(), "\"5.00\"");
+    }
+
+    #[test]
+    fn multiply_before_dividing_matters() {
+        // domain.md §0: 0.01 × 6 / 12 = 0.005 → 0.01, but 0.01 / 12 × 6 → 0.00.
+        assert_eq!(round_fen(d("0.01") * d("6") / d("12")), d("0.01"));
+        assert_eq!(round_fen(d("0.01") / d("12") * d("6")), d("0.00"));
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        let big = Money::from_decimal_rounded(Decimal::MAX / d("2"));
+        assert!(big.checked_add(big).is_err());
+        assert!(Decimal::MAX.mul_or_err(d("2"), "test").is_err());
+        assert!(Decimal::ONE.div_or_err(Decimal::ZERO, "test").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn rounding_is_idempotent(x in any::<Decimal>()) {
+            // Money lives far below 10^20; near Decimal::MAX there is no room
+            // for two decimals.
+            prop_assume!(x.abs() < d("100000000000000000000"));
+            let once = round_fen(x);
+            prop_assert_eq!(round_fen(once), once);
+            prop_assert!(once.scale() == 2);
+            prop_assert!((once - x).abs() <= d("0.005"));
+        }
+
+        #[test]
+        fn two_decimal_text_round_trips(cents in 0u64..1_000_000_000_000_000u64) {
+            let text = format!("{}.{:02}", cents / 100, cents % 100);
+            let m = Money::parse(&text).unwrap();
+            prop_assert_eq!(m.to_string(), text);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! The `fupin` command line.
+fn main() {}
