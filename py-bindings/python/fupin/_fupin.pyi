@@ -1,0 +1,3 @@
+"""Stubs for the compiled module ``fupin._fupin``."""
+
+__version__: str

@@ -1,0 +1,180 @@
+//! The subcommands, one file each.
+
+mod audit;
+mod evaluate;
+pub mod jsonl;
+mod policy;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use fupin_core::policy::Policy;
+use fupin_core::PolicyError;
+
+/// Rules of China's 2014–2020 targeted poverty alleviation register.
+#[derive(Debug, Parser)]
+#[command(name = "fupin", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate households (JSONL) on a date: exit, monitoring, dibao,
+    /// identification, entitlements, credit and findings, one decision a line.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Data-quality findings of a whole registry, audit-only codes included.
+    Audit(audit::AuditArgs),
+    /// Policies: the dated parameters the rules read.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+}
+
+/// Runs a parsed command line; `Ok` carries the exit status.
+pub fn run(cli: Cli) -> Result<u8, CliError> {
+    match cli.command {
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Policy(cmd) => policy::run(cmd),
+    }
+}
+
+/// A failure that stops the whole run (exit status 2), as opposed to a bad
+/// record, which gets its error line and lets the run go on.
+#[derive(Debug)]
+pub enum CliError {
+    /// The policy could not be read or is invalid.
+    Policy(PolicyError),
+    /// A file could not be read or written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What happened.
+        error: std::io::Error,
+    },
+    /// Bad usage not caught by the argument parser.
+    Usage(String),
+}
+
+impl CliError {
+    /// Exit status: always 2 (bad usage, unreadable policy or file).
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+
+    /// An error writing standard output.
+    pub fn output(error: std::io::Error) -> Self {
+        CliError::Io {
+            path: PathBuf::from("<stdout>"),
+            error,
+        }
+    }
+
+    /// An error reading the input.
+    pub fn input(error: std::io::Error) -> Self {
+        CliError::Io {
+            path: PathBuf::from("<input>"),
+            error,
+        }
+    }
+
+    /// `true` when the reader of our output went away (`fupin … | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io { error, .. } if error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Opens `FILE`, or standard input for `-` or no file.
+pub fn open_input(file: Option<&str>) -> Result<Box<dyn std::io::BufRead>, CliError> {
+    match file {
+        None | Some("-") => Ok(Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            std::io::stdin(),
+        ))),
+        Some(path) => {
+            let f = std::fs::File::open(path).map_err(|error| CliError::Io {
+                path: PathBuf::from(path),
+                error,
+            })?;
+            Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Policy(e) => write!(f, "invalid policy: {e}"),
+            CliError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            CliError::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<PolicyError> for CliError {
+    fn from(e: PolicyError) -> Self {
+        CliError::Policy(e)
+    }
+}
+
+/// The default policy, as-of date and `--on` date (interfaces.md §4).
+pub const DEFAULT_POLICY: &str = "ningxia-2020";
+
+/// 2020-12-31, the built-in policies' year end.
+pub fn default_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default()
+}
+
+/// Parses a `--as-of`/`--on` argument.
+pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
+    fupin_core::date::parse_date(s).ok_or_else(|| format!("{s:?} is not a date written YYYY-MM-DD"))
+}
+
+/// Loads `--policy NAME|FILE`: a built-in name, or a TOML file whose
+/// `extends` may name a built-in or another file (relative to it).
+pub fn load_policy(arg: &str) -> Result<Policy, CliError> {
+    if Policy::builtin_names().contains(&arg) {
+        return Ok(Policy::builtin(arg)?);
+    }
+    load_policy_file(Path::new(arg), &mut Vec::new())
+}
+
+fn load_policy_file(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Policy, CliError> {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if seen.contains(&canonical) {
+        return Err(PolicyError::ExtendsCycle {
+            policy: path.display().to_string(),
+            name: path.display().to_string(),
+        }
+        .into());
+    }
+    seen.push(canonical);
+    let text = std::fs::read_to_string(path).map_err(|error| CliError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut nested_error = None;
+    let result = Policy::from_toml_str_with(&text, &path.display().to_string(), &mut |name| {
+        if Policy::builtin_names().contains(&name) {
+            return Policy::builtin(name);
+        }
+        match load_policy_file(&dir.join(name), seen) {
+            Ok(p) => Ok(p),
+            Err(CliError::Policy(e)) => Err(e),
+            Err(other) => {
+                let e = PolicyError::UnknownPolicy { name: name.to_owned() };
+                nested_error = Some(other);
+                Err(e)
+            }
+        }
+    });
+    match (result, nested_error) {
+        (Ok(p), _) => Ok(p),
+        (Err(_), Some(io)) => Err(io),
+        (Err(e), None) => Err(e.into()),
+    }
+}
