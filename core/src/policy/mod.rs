@@ -37,6 +37,8 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value as Json};
 
 use crate::enums::{CreditRating, HospitalLevel};
@@ -166,7 +168,17 @@ pub struct ShownParameter {
 }
 
 impl ShownParameter {
+    /// A view that serializes as a trace step's parameter entry
+    /// `{"name", "value", "since", "source", "status"}` (interfaces.md §3.1).
+    pub fn trace(&self) -> TraceParameter<'_> {
+        TraceParameter(self)
+    }
+
     /// `{"name", "value", "since", "status", "unit", "source"}` (`policy show --json`).
+    ///
+    /// Key order in a [`serde_json::Value`] follows serde_json's
+    /// `preserve_order` feature; serialize the `ShownParameter` itself for
+    /// keys in this order.
     pub fn to_json(&self) -> Json {
         let mut m = Map::new();
         m.insert("name".into(), Json::String(self.name.to_owned()));
@@ -185,7 +197,7 @@ impl ShownParameter {
     }
 
     /// `{"name", "value", "since", "source", "status"}`: a trace step's
-    /// parameter entry (interfaces.md §3.1).
+    /// parameter entry (interfaces.md §3.1), as a JSON value.
     pub fn to_trace_json(&self) -> Json {
         let mut m = Map::new();
         m.insert("name".into(), Json::String(self.name.to_owned()));
@@ -200,6 +212,38 @@ impl ShownParameter {
             Json::String(self.status.as_str().to_owned()),
         );
         Json::Object(m)
+    }
+}
+
+impl Serialize for ShownParameter {
+    /// `{"name", "value", "since", "status", "unit", "source"}`, in this order.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("ShownParameter", 6)?;
+        st.serialize_field("name", self.name)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("since", &self.since.format("%Y-%m-%d").to_string())?;
+        st.serialize_field("status", self.status.as_str())?;
+        st.serialize_field("unit", &self.unit)?;
+        st.serialize_field("source", &self.source)?;
+        st.end()
+    }
+}
+
+/// A parameter as a trace step lists it: serializes as
+/// `{"name", "value", "since", "source", "status"}`, in this order.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceParameter<'a>(&'a ShownParameter);
+
+impl Serialize for TraceParameter<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut st = s.serialize_struct("TraceParameter", 5)?;
+        st.serialize_field("name", p.name)?;
+        st.serialize_field("value", &p.value)?;
+        st.serialize_field("since", &p.since.format("%Y-%m-%d").to_string())?;
+        st.serialize_field("source", &p.source)?;
+        st.serialize_field("status", p.status.as_str())?;
+        st.end()
     }
 }
 

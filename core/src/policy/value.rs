@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value as Json};
 
 use crate::enums::{CreditRating, HospitalLevel, WireEnum};
@@ -184,6 +186,10 @@ impl ParamValue {
     /// The typed JSON form (interfaces.md §4, `policy show --json`): decimals
     /// as strings, integers and booleans as JSON, dates as strings, tables
     /// as objects, brackets as arrays of `{"from", "rate"}`.
+    ///
+    /// A [`serde_json::Value`] object orders its keys only when serde_json's
+    /// `preserve_order` feature is on; to print keys in enum order, serialize
+    /// the value itself (it implements [`Serialize`]).
     pub fn to_json(&self) -> Json {
         match self {
             ParamValue::Decimal(d) => Json::String(d.to_string()),
@@ -203,6 +209,49 @@ impl ParamValue {
                     })
                     .collect(),
             ),
+        }
+    }
+}
+
+impl<E: TableKey> Serialize for EnumTable<E> {
+    /// An object in enum order, decimals as strings.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in self.iter() {
+            m.serialize_entry(k.as_str(), &v.to_string())?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Bracket {
+    /// `{"from", "rate"}` with decimals as strings.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Bracket", 2)?;
+        st.serialize_field("from", &self.from.to_string())?;
+        st.serialize_field("rate", &self.rate.to_string())?;
+        st.end()
+    }
+}
+
+impl Serialize for ParamValue {
+    /// The same typed form as [`ParamValue::to_json`], keys in order.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ParamValue::Decimal(d) => s.collect_str(d),
+            ParamValue::Integer(i) => s.serialize_i64(*i),
+            ParamValue::Bool(b) => s.serialize_bool(*b),
+            ParamValue::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            ParamValue::Choice(c) => s.serialize_str(c),
+            ParamValue::HospitalTable(t) => t.serialize(s),
+            ParamValue::CreditTable(t) => t.serialize(s),
+            ParamValue::Brackets(bs) => {
+                let mut seq = s.serialize_seq(Some(bs.len()))?;
+                for b in bs.iter() {
+                    seq.serialize_element(b)?;
+                }
+                seq.end()
+            }
         }
     }
 }
