@@ -400,24 +400,25 @@ impl Policy {
         origin: &str,
         resolve: &mut dyn FnMut(&str) -> Result<Policy, PolicyError>,
     ) -> Result<Policy, PolicyError> {
-        let already = LOADING.with(|l| {
-            l.try_borrow_mut()
-                .map(|mut l| {
-                    let seen = l.iter().any(|o| o == origin);
-                    if !seen {
-                        l.push(origin.to_owned());
-                    }
-                    seen
-                })
-                .unwrap_or(false)
+        // `Some(pushed)` when the stack could be read; a cycle when `origin`
+        // is already on it.
+        let state = LOADING.with(|l| {
+            l.try_borrow_mut().ok().map(|mut l| {
+                if l.iter().any(|o| o == origin) {
+                    false
+                } else {
+                    l.push(origin.to_owned());
+                    true
+                }
+            })
         });
-        if already {
+        if state == Some(false) {
             return Err(PolicyError::ExtendsCycle {
                 policy: origin.to_owned(),
                 name: origin.to_owned(),
             });
         }
-        let _guard = LoadingGuard;
+        let _guard = state.map(|_| LoadingGuard);
 
         let file = load::parse(text, origin)?;
         let mut params: Vec<Option<Parameter>> = match &file.extends {
