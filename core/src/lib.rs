@@ -16,6 +16,8 @@ pub mod enums;
 pub mod error;
 pub mod mask;
 pub mod money;
+pub mod policy;
 
 pub use error::{ArithmeticError, Error, ErrorCode, PolicyError, RecordError};
 pub use money::Money;
+pub use policy::Policy;
