@@ -93,10 +93,10 @@ impl Money {
         if bytes.is_empty() || !digits(int) {
             return Err(MoneyParseError::Form);
         }
-        if let Some(f) = frac {
-            if !digits(f) || f.len() > 2 {
-                return Err(MoneyParseError::Form);
-            }
+        if let Some(f) = frac
+            && (!digits(f) || f.len() > 2)
+        {
+            return Err(MoneyParseError::Form);
         }
         // At most 13 significant integer digits can be below 10^13.
         let significant = int.trim_start_matches('0');

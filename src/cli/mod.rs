@@ -136,7 +136,7 @@ pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
 /// Loads `--policy NAME|FILE`: a built-in name, or a TOML file whose
 /// `extends` may name a built-in or another file (relative to it).
 pub fn load_policy(arg: &str) -> Result<Policy, CliError> {
-    if Policy::builtin_names().contains(&arg) {
+    if fupin_core::policy::BUILTIN_NAMES.contains(&arg) {
         return Ok(Policy::builtin(arg)?);
     }
     load_policy_file(Path::new(arg), &mut Vec::new())
@@ -159,7 +159,7 @@ fn load_policy_file(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Policy, CliE
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut nested_error = None;
     let result = Policy::from_toml_str_with(&text, &path.display().to_string(), &mut |name| {
-        if Policy::builtin_names().contains(&name) {
+        if fupin_core::policy::BUILTIN_NAMES.contains(&name) {
             return Policy::builtin(name);
         }
         match load_policy_file(&dir.join(name), seen) {

@@ -28,8 +28,8 @@ pub fn headroom(ctx: &Ctx<'_>) -> Option<Decimal> {
     if credit.rating == CreditRating::None {
         return None;
     }
-    let line = ctx.p.credit_line.get(credit.rating).unwrap_or(Decimal::ZERO);
-    let cap = line.min(ctx.p.credit_max_principal);
+    let line = ctx.p.credit_line.value.get(credit.rating).unwrap_or(Decimal::ZERO);
+    let cap = line.min(ctx.p.credit_max_principal.value);
     cap.checked_sub(credit.outstanding.as_decimal())
 }
 
@@ -41,13 +41,13 @@ pub fn decide(ctx: &Ctx<'_>, monitoring: &MonitoringDecision) -> CreditDecision 
     let status_ok = hh.status.is_registered()
         || (hh.status == Status::Unregistered
             && monitoring.category == MonitoringCategory::Marginal
-            && ctx.as_of >= p.credit_marginal_from);
+            && ctx.as_of >= p.credit_marginal_from.value);
     if !status_ok {
         failed.push(CreditCode::NotEligibleStatus);
     }
     let head_age_ok = hh
         .head(ctx.as_of)
-        .is_some_and(|h| (p.credit_min_age..=p.credit_max_age).contains(&ctx.age(h)));
+        .is_some_and(|h| (p.credit_min_age.value..=p.credit_max_age.value).contains(&ctx.age(h)));
     if !head_age_ok {
         failed.push(CreditCode::Age);
     }
@@ -59,7 +59,7 @@ pub fn decide(ctx: &Ctx<'_>, monitoring: &MonitoringDecision) -> CreditDecision 
         failed.push(CreditCode::NoRating);
     }
     let labor = ctx.counted.iter().any(|m| {
-        ctx.age(m) >= p.credit_labor_min_age && matches!(m.labor, Labor::Normal | Labor::Skilled)
+        ctx.age(m) >= p.credit_labor_min_age.value && matches!(m.labor, Labor::Normal | Labor::Skilled)
     });
     if !labor {
         failed.push(CreditCode::NoLabor);

@@ -33,15 +33,15 @@ pub fn assets_fail(ctx: &Ctx<'_>) -> Result<bool, ArithmeticError> {
     }
     let op = "dibao deposit test";
     let lhs = a.deposits.as_decimal().mul_or_err(Decimal::from(12), op)?;
-    let rhs = Decimal::from(ctx.p.dibao_deposit_months)
-        .mul_or_err(ctx.p.dibao_standard_annual, op)?
+    let rhs = Decimal::from(ctx.p.dibao_deposit_months.value)
+        .mul_or_err(ctx.p.dibao_standard_annual.value, op)?
         .mul_or_err(ctx.n(), op)?;
     Ok(lhs > rhs)
 }
 
 /// Decides dibao eligibility and the monthly benefit.
 pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> Result<DibaoDecision, ArithmeticError> {
-    let s = ctx.p.dibao_standard_annual;
+    let s = ctx.p.dibao_standard_annual.value;
     let mut failed = Vec::new();
     if inc.pci_excl_dibao >= s {
         failed.push(DibaoCode::IncomeAboveStandard);

@@ -39,14 +39,14 @@ pub fn education_aid(ctx: &Ctx<'_>, m: &Member) -> Result<Decimal, ArithmeticErr
     let p = ctx.p;
     Ok(match m.schooling {
         Schooling::Preschool => p
-            .education_preschool_fee_waiver
-            .add_or_err(p.education_preschool_meal, "education aid")?,
-        Schooling::Primary if m.boarding => p.education_boarding_primary,
-        Schooling::Junior if m.boarding => p.education_boarding_junior,
-        Schooling::Senior => p.education_senior_grant,
+            .education_preschool_fee_waiver.value
+            .add_or_err(p.education_preschool_meal.value, "education aid")?,
+        Schooling::Primary if m.boarding => p.education_boarding_primary.value,
+        Schooling::Junior if m.boarding => p.education_boarding_junior.value,
+        Schooling::Senior => p.education_senior_grant.value,
         Schooling::Vocational => p
-            .education_vocational_grant
-            .add_or_err(p.education_yulu, "education aid")?,
+            .education_vocational_grant.value
+            .add_or_err(p.education_yulu.value, "education aid")?,
         _ => Decimal::ZERO,
     })
 }
@@ -55,10 +55,10 @@ pub fn education_aid(ctx: &Ctx<'_>, m: &Member) -> Result<Decimal, ArithmeticErr
 pub fn elderly_monthly(ctx: &Ctx<'_>, m: &Member) -> Decimal {
     let p = ctx.p;
     let age = ctx.age(m);
-    if age >= p.elderly_band_80_min_age {
-        p.elderly_monthly_80_plus
-    } else if age >= p.elderly_band_75_min_age {
-        p.elderly_monthly_75_79
+    if age >= p.elderly_band_80_min_age.value {
+        p.elderly_monthly_80_plus.value
+    } else if age >= p.elderly_band_75_min_age.value {
+        p.elderly_monthly_75_79.value
     } else {
         Decimal::ZERO
     }
@@ -72,8 +72,8 @@ pub fn compute(ctx: &Ctx<'_>) -> Result<Entitlements, ArithmeticError> {
     let registered = ctx.hh.status.is_registered();
     let premiums = if registered {
         ctx.n().mul_or_err(
-            p.insurance_accident_premium
-                .add_or_err(p.insurance_supplementary_premium, op)?,
+            p.insurance_accident_premium.value
+                .add_or_err(p.insurance_supplementary_premium.value, op)?,
             op,
         )?
     } else {
@@ -84,8 +84,8 @@ pub fn compute(ctx: &Ctx<'_>) -> Result<Entitlements, ArithmeticError> {
     let mut education = Decimal::ZERO;
     for m in &ctx.counted {
         elderly = elderly.add_or_err(elderly_monthly(ctx, m).mul_or_err(twelve, op)?, op)?;
-        if m.veteran && ctx.age(m) >= p.veterans_min_age {
-            veterans = veterans.add_or_err(p.veterans_monthly.mul_or_err(twelve, op)?, op)?;
+        if m.veteran && ctx.age(m) >= p.veterans_min_age.value {
+            veterans = veterans.add_or_err(p.veterans_monthly.value.mul_or_err(twelve, op)?, op)?;
         }
         if registered {
             education = education.add_or_err(education_aid(ctx, m)?, op)?;

@@ -33,7 +33,7 @@ pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> ExitDecision {
     if this_year(hh.identified_on) || this_year(hh.returned_on) {
         failed.push(ExitCode::NewOrReturnedThisYear);
     }
-    if inc.pci <= p.poverty_line_exit {
+    if inc.pci <= p.poverty_line_exit.value {
         failed.push(ExitCode::IncomeBelowLine);
     }
     if !hh.guarantees.food {
@@ -68,7 +68,7 @@ pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> ExitDecision {
 /// `dropout`; `exempt` — home teaching for severe disability — passes).
 pub fn out_of_school(ctx: &Ctx<'_>, m: &crate::record::Member) -> bool {
     let age = ctx.age(m);
-    (ctx.p.education_compulsory_age_min..=ctx.p.education_compulsory_age_max).contains(&age)
+    (ctx.p.education_compulsory_age_min.value..=ctx.p.education_compulsory_age_max.value).contains(&age)
         && matches!(m.schooling, Schooling::None | Schooling::Dropout)
 }
 

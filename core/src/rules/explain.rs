@@ -30,12 +30,12 @@ fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String
             format!(
                 "人均纯收入 {} 元，未超过 {y} 年脱贫标准 {} 元",
                 m(inc.pci),
-                m(p.poverty_line_exit)
+                m(p.poverty_line_exit.value)
             ),
             format!(
                 "per-capita net income {} yuan does not exceed the {y} exit line of {} yuan",
                 m(inc.pci),
-                m(p.poverty_line_exit)
+                m(p.poverty_line_exit.value)
             ),
         ),
         ExitCode::Food => ("未做到不愁吃".into(), "food security is not attested".into()),
@@ -43,11 +43,11 @@ fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String
         ExitCode::CompulsoryEducation => (
             format!(
                 "有 {}–{} 岁义务教育适龄儿童失学辍学",
-                p.education_compulsory_age_min, p.education_compulsory_age_max
+                p.education_compulsory_age_min.value, p.education_compulsory_age_max.value
             ),
             format!(
                 "a child aged {}–{} is out of compulsory school",
-                p.education_compulsory_age_min, p.education_compulsory_age_max
+                p.education_compulsory_age_min.value, p.education_compulsory_age_max.value
             ),
         ),
         ExitCode::BasicMedicalInsurance => (
@@ -72,20 +72,20 @@ fn trigger_sentence(ctx: &Ctx<'_>, inc: &Income, t: Trigger) -> (String, String)
     match t {
         Trigger::LowIncome => {
             let threshold = m(p
-                .monitoring_income_factor
-                .checked_mul(p.poverty_line_exit)
+                .monitoring_income_factor.value
+                .checked_mul(p.poverty_line_exit.value)
                 .unwrap_or_default());
             (
                 format!(
                     "人均纯收入 {} 元，低于脱贫标准的 {} 倍（{} 元）",
                     m(inc.pci),
-                    p.monitoring_income_factor,
+                    p.monitoring_income_factor.value,
                     threshold
                 ),
                 format!(
                     "per-capita net income {} yuan is below {} × the exit line ({} yuan)",
                     m(inc.pci),
-                    p.monitoring_income_factor,
+                    p.monitoring_income_factor.value,
                     threshold
                 ),
             )
@@ -133,24 +133,24 @@ fn credit_sentence(ctx: &Ctx<'_>, c: CreditCode) -> (String, String) {
         CreditCode::NotEligibleStatus => (
             format!(
                 "不是建档立卡户，也不是 {} 起可贷款的边缘易致贫户",
-                p.credit_marginal_from
+                p.credit_marginal_from.value
             ),
             format!(
                 "not registered, nor a marginal household eligible from {}",
-                p.credit_marginal_from
+                p.credit_marginal_from.value
             ),
         ),
         CreditCode::Age => (
-            format!("没有户主或户主年龄不在 {}–{} 岁", p.credit_min_age, p.credit_max_age),
+            format!("没有户主或户主年龄不在 {}–{} 岁", p.credit_min_age.value, p.credit_max_age.value),
             format!(
                 "no head, or the head's age is outside {}–{}",
-                p.credit_min_age, p.credit_max_age
+                p.credit_min_age.value, p.credit_max_age.value
             ),
         ),
         CreditCode::NoRating => ("未评级授信".into(), "no credit rating".into()),
         CreditCode::NoLabor => (
-            format!("没有 {} 岁以上有劳动能力的成员", p.credit_labor_min_age),
-            format!("no member aged {}+ able to work", p.credit_labor_min_age),
+            format!("没有 {} 岁以上有劳动能力的成员", p.credit_labor_min_age.value),
+            format!("no member aged {}+ able to work", p.credit_labor_min_age.value),
         ),
         CreditCode::LimitReached => (
             "授信额度已用完".into(),
@@ -200,17 +200,17 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
             "a tekun household has a dibao member".into(),
         ),
         FindingCode::ExitedBelowLine => (
-            format!("已脱贫户人均纯收入未超过脱贫标准 {} 元", m(ctx.p.poverty_line_exit)),
+            format!("已脱贫户人均纯收入未超过脱贫标准 {} 元", m(ctx.p.poverty_line_exit.value)),
             format!(
                 "an exited household's income is not above the exit line of {} yuan",
-                m(ctx.p.poverty_line_exit)
+                m(ctx.p.poverty_line_exit.value)
             ),
         ),
         FindingCode::DibaoIncomeAboveStandard => (
-            format!("享受低保但人均纯收入不低于低保标准 {} 元", m(ctx.p.dibao_standard_annual)),
+            format!("享受低保但人均纯收入不低于低保标准 {} 元", m(ctx.p.dibao_standard_annual.value)),
             format!(
                 "dibao is paid though income is not below the standard of {} yuan",
-                m(ctx.p.dibao_standard_annual)
+                m(ctx.p.dibao_standard_annual.value)
             ),
         ),
         FindingCode::DeceasedMemberCountedBenefits => (
@@ -226,10 +226,10 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
             "exit steps are missing or dated out of order".into(),
         ),
         FindingCode::PublicityTooShort => (
-            format!("公示不足 {} 天即公告", ctx.p.exit_publicity_days),
+            format!("公示不足 {} 天即公告", ctx.p.exit_publicity_days.value),
             format!(
                 "announced less than {} days after publicity",
-                ctx.p.exit_publicity_days
+                ctx.p.exit_publicity_days.value
             ),
         ),
         FindingCode::DuplicateId => (
@@ -284,12 +284,12 @@ pub(crate) fn explanation(ctx: &Ctx<'_>, inc: &Income, d: &Decision) -> Explanat
                 format!(
                     "不符合低保条件：扣除低保金后人均纯收入 {} 元，不低于低保标准 {} 元。",
                     m(inc.pci_excl_dibao),
-                    m(ctx.p.dibao_standard_annual)
+                    m(ctx.p.dibao_standard_annual.value)
                 ),
                 format!(
                     "Not eligible for dibao: per-capita income excluding dibao {} yuan is not below the standard of {} yuan.",
                     m(inc.pci_excl_dibao),
-                    m(ctx.p.dibao_standard_annual)
+                    m(ctx.p.dibao_standard_annual.value)
                 ),
             ),
             DibaoCode::Assets => (

@@ -118,10 +118,10 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
     if hh.attribute == Attribute::Tekun && any_dibao {
         out.push(finding(FindingCode::DibaoAndTekun, None, "attribute"));
     }
-    if hh.status == Status::Exited && inc.pci <= p.poverty_line_exit {
+    if hh.status == Status::Exited && inc.pci <= p.poverty_line_exit.value {
         out.push(finding(FindingCode::ExitedBelowLine, None, "status"));
     }
-    if any_dibao && inc.pci_excl_dibao >= p.dibao_standard_annual {
+    if any_dibao && inc.pci_excl_dibao >= p.dibao_standard_annual.value {
         out.push(finding(FindingCode::DibaoIncomeAboveStandard, None, "income"));
     }
     for m in &hh.members {
@@ -146,7 +146,7 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
     if exit_steps_out_of_order(hh) {
         out.push(finding(FindingCode::ExitStepsOutOfOrder, None, "exit_steps"));
     }
-    if publicity_too_short(hh, p.exit_publicity_days) {
+    if publicity_too_short(hh, p.exit_publicity_days.value) {
         out.push(finding(FindingCode::PublicityTooShort, None, "exit_steps"));
     }
     out

@@ -148,7 +148,7 @@ fn evaluate_in(ctx: &Ctx<'_>, policy: &Policy, explain: bool) -> Result<Decision
         size: u32::try_from(ctx.counted.len()).unwrap_or(u32::MAX),
         net_income: crate::Money::from_decimal_rounded(inc.net),
         per_capita_income: inc.pci_money(),
-        poverty_line: crate::Money::from_decimal_rounded(ctx.p.poverty_line_exit),
+        poverty_line: crate::Money::from_decimal_rounded(ctx.p.poverty_line_exit.value),
         exit,
         monitoring,
         dibao,

@@ -34,8 +34,8 @@ pub fn triggers(ctx: &Ctx<'_>, inc: &Income) -> Result<Vec<Trigger>, ArithmeticE
     let p = ctx.p;
     let mut t = Vec::new();
     let threshold = p
-        .monitoring_income_factor
-        .mul_or_err(p.poverty_line_exit, "monitoring threshold")?;
+        .monitoring_income_factor.value
+        .mul_or_err(p.poverty_line_exit.value, "monitoring threshold")?;
     if inc.pci < threshold {
         t.push(Trigger::LowIncome);
     }
@@ -44,7 +44,7 @@ pub fn triggers(ctx: &Ctx<'_>, inc: &Income) -> Result<Vec<Trigger>, ArithmeticE
         t.push(Trigger::RigidExpenses);
     }
     if let Some(last) = last_pci(ctx)? {
-        let keep = Decimal::ONE.sub_or_err(p.monitoring_income_drop_ratio, "income drop")?;
+        let keep = Decimal::ONE.sub_or_err(p.monitoring_income_drop_ratio.value, "income drop")?;
         if inc.pci <= keep.mul_or_err(last, "income drop")? {
             t.push(Trigger::IncomeDrop);
         }
