@@ -14,8 +14,15 @@
 pub mod date;
 pub mod enums;
 pub mod error;
+pub mod idnumber;
 pub mod mask;
 pub mod money;
+pub mod record;
 
 pub use error::{ArithmeticError, Error, ErrorCode, PolicyError, RecordError};
+pub use idnumber::{IdCheck, check_id_number};
 pub use money::Money;
+pub use record::{
+    Assets, Claim, Credit, ExitStep, Guarantees, Household, Income, Member, parse_claim,
+    parse_household,
+};
