@@ -94,8 +94,12 @@ pub(crate) mod object {
             f.write_str("a list of objects")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            // serde_json gives no size hint; households have a few members.
+            let mut out = Vec::new();
             while let Some(x) = seq.next_element_seed(ObjectSeed(PhantomData))? {
+                if out.is_empty() {
+                    out.reserve(seq.size_hint().unwrap_or(4).min(64));
+                }
                 out.push(x);
             }
             Ok(out)
