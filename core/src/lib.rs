@@ -14,10 +14,27 @@
 pub mod date;
 pub mod enums;
 pub mod error;
+pub mod idnumber;
 pub mod mask;
 pub mod money;
+pub mod audit;
+pub mod decision;
 pub mod policy;
+pub mod record;
+pub mod rules;
+pub mod trace;
 
 pub use error::{ArithmeticError, Error, ErrorCode, PolicyError, RecordError};
+pub use idnumber::{IdCheck, check_id_number};
 pub use money::Money;
+pub use decision::Decision;
 pub use policy::Policy;
+pub use record::{
+    Assets, Claim, Credit, ExitStep, Guarantees, Household, Income, Member, parse_claim,
+    parse_household,
+};
+pub use rules::Evaluator;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme_examples {}

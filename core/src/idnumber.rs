@@ -1,0 +1,182 @@
+//! Resident identity numbers (GB 11643-1999): form, mod 11-2 check
+//! character, embedded birth date and sex.
+//!
+//! This module only *checks*; a bad identity number is a data-quality finding
+//! (domain.md §7), never a validation error.
+
+use chrono::NaiveDate;
+
+use crate::enums::Sex;
+
+/// Weights of the first 17 digits in the mod 11-2 checksum (GB 11643-1999).
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// The check character for each value of (Σ digit × weight) mod 11.
+const CHECK_CHARS: [u8; 11] = *b"10X98765432";
+
+/// What an identity number says and whether it is sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdCheck {
+    /// Matches `[0-9]{17}[0-9X]` (a lowercase `x` is not well-formed).
+    pub well_formed: bool,
+    /// Well-formed and the 18th character is the mod 11-2 check character.
+    pub checksum_ok: bool,
+    /// Digits 7–14 as `YYYYMMDD`, when well-formed and a real date.
+    pub birth_date: Option<NaiveDate>,
+    /// Digit 17: odd is male, even female (when well-formed).
+    pub sex: Option<Sex>,
+}
+
+/// The GB 11643-1999 check character of the first 17 digits, or `None` if
+/// `first17` is not exactly 17 ASCII digits.
+///
+/// ```
+/// assert_eq!(fupin_core::idnumber::check_char("11010519491231002"), Some('X'));
+/// ```
+pub fn check_char(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = b
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let index = usize::try_from(sum % 11).ok()?;
+    CHECK_CHARS.get(index).map(|&c| char::from(c))
+}
+
+/// Checks an identity number (GB 11643-1999).
+///
+/// ```
+/// use fupin_core::idnumber::check_id_number;
+/// let c = check_id_number("11010519491231002X");
+/// assert!(c.well_formed && c.checksum_ok);
+/// assert!(!check_id_number("11010519491231002x").well_formed);
+/// ```
+pub fn check_id_number(s: &str) -> IdCheck {
+    let b = s.as_bytes();
+    let well_formed = b.len() == 18
+        && b.iter().take(17).all(u8::is_ascii_digit)
+        && b.get(17).is_some_and(|&c| c.is_ascii_digit() || c == b'X');
+    if !well_formed {
+        return IdCheck {
+            well_formed: false,
+            checksum_ok: false,
+            birth_date: None,
+            sex: None,
+        };
+    }
+    let checksum_ok = match (s.get(..17).and_then(check_char), b.get(17)) {
+        (Some(expected), Some(&got)) => expected == char::from(got),
+        _ => false,
+    };
+    let birth_date = s
+        .get(6..14)
+        .and_then(|t| NaiveDate::parse_from_str(t, "%Y%m%d").ok());
+    let sex = b.get(16).map(|&d| {
+        if (d - b'0') % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        }
+    });
+    IdCheck {
+        well_formed,
+        checksum_ok,
+        birth_date,
+        sex,
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+    use crate::date::parse_date;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    /// The standard's own example. Digits 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2
+    /// × weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2:
+    /// 7+9+0+5+0+20+2+9+24+27+7+18+30+5+0+0+4 = 167; 167 mod 11 = 2 → "10X98765432"[2] = 'X'.
+    #[test]
+    fn a_valid_number_ending_in_x() {
+        let c = check_id_number("11010519491231002X");
+        assert_eq!(
+            c,
+            IdCheck {
+                well_formed: true,
+                checksum_ok: true,
+                birth_date: Some(d("1949-12-31")),
+                sex: Some(Sex::Female), // digit 17 is 2: even
+            }
+        );
+    }
+
+    /// 6 4 0 1 2 2 1 9 8 0 0 1 0 1 1 2 3 × weights:
+    /// 42+36+0+5+16+8+2+9+48+0+0+9+0+5+8+8+6 = 202; 202 mod 11 = 4 → "10X98765432"[4] = '8'.
+    #[test]
+    fn a_valid_number_ending_in_a_digit_and_a_wrong_check_digit() {
+        let c = check_id_number("640122198001011238");
+        assert!(c.well_formed && c.checksum_ok);
+        assert_eq!(c.birth_date, Some(d("1980-01-01")));
+        assert_eq!(c.sex, Some(Sex::Male)); // digit 17 is 3: odd
+        let wrong = check_id_number("640122198001011234");
+        assert!(wrong.well_formed);
+        assert!(!wrong.checksum_ok);
+        // The embedded facts are still read from a number with a bad checksum.
+        assert_eq!(wrong.birth_date, Some(d("1980-01-01")));
+        assert_eq!(wrong.sex, Some(Sex::Male));
+    }
+
+    /// 1 1 0 1 0 5 1 9 4 9 0 2 3 0 0 0 2 (born 1949-02-30, not a date):
+    /// 7+9+0+5+0+20+2+9+24+27+0+18+30+0+0+0+4 = 155; 155 mod 11 = 1 → "10X98765432"[1] = '0'.
+    #[test]
+    fn a_birth_date_that_is_not_a_date() {
+        let c = check_id_number("110105194902300020");
+        assert!(c.well_formed && c.checksum_ok);
+        assert_eq!(c.birth_date, None);
+    }
+
+    #[test]
+    fn malformed_numbers() {
+        for bad in [
+            "11010519491231002x",  // lowercase x
+            "11010519491231002",   // 17 characters
+            "11010519491231002XX", // 19 characters
+            "1101051949123100X2",  // X not last
+            "",
+            "１１010519491231002X", // full-width digits
+        ] {
+            let c = check_id_number(bad);
+            assert!(!c.well_formed, "{bad}");
+            assert!(
+                !c.checksum_ok && c.birth_date.is_none() && c.sex.is_none(),
+                "{bad}"
+            );
+        }
+        assert_eq!(check_char("1101051949123100"), None);
+        assert_eq!(check_char("1101051949123100a"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn exactly_one_check_character_is_right(first17 in "[0-9]{17}") {
+            let right = check_char(&first17).unwrap();
+            for c in "0123456789X".chars() {
+                let ok = check_id_number(&format!("{first17}{c}")).checksum_ok;
+                prop_assert_eq!(ok, c == right);
+            }
+        }
+    }
+}
