@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::decision::{Finding, FindingCode};
-use crate::enums::WireEnum;
 use crate::error::RecordError;
 use crate::idnumber::check_id_number;
 use crate::record::Household;
@@ -16,7 +15,10 @@ pub type AuditResult = Result<Vec<Finding>, RecordError>;
 
 /// Audits a whole registry. `households[i]` is the i-th input record (or its
 /// parse error); the result has one entry per input, in input order.
-pub fn audit(eval: &Evaluator<'_>, households: &[Result<Household, RecordError>]) -> Vec<AuditResult> {
+pub fn audit(
+    eval: &Evaluator<'_>,
+    households: &[Result<Household, RecordError>],
+) -> Vec<AuditResult> {
     // First pass: evaluate, so that only households that pass validation
     // take part in the duplicate checks.
     let mut results: Vec<AuditResult> = households
@@ -45,10 +47,10 @@ pub fn audit(eval: &Evaluator<'_>, households: &[Result<Household, RecordError>]
     for (h, r) in households.iter().zip(&results) {
         if let (Ok(hh), Ok(_)) = (h, r) {
             for m in &hh.members {
-                if let Some(id) = &m.id_number {
-                    if check_id_number(id.expose()).well_formed {
-                        *id_count.entry(id.expose()).or_default() += 1;
-                    }
+                if let Some(id) = &m.id_number
+                    && check_id_number(id.expose()).well_formed
+                {
+                    *id_count.entry(id.expose()).or_default() += 1;
                 }
             }
         }
@@ -57,16 +59,18 @@ pub fn audit(eval: &Evaluator<'_>, households: &[Result<Household, RecordError>]
     let mut seen_households: HashSet<&str> = HashSet::new();
     let mut seen_members: HashSet<&str> = HashSet::new();
     for (h, r) in households.iter().zip(results.iter_mut()) {
-        let (Ok(hh), Ok(found)) = (h, r) else { continue };
+        let (Ok(hh), Ok(found)) = (h, r) else {
+            continue;
+        };
         for m in &hh.members {
-            if let Some(id) = &m.id_number {
-                if id_count.get(id.expose()).copied().unwrap_or(0) > 1 {
-                    found.push(Finding {
-                        code: FindingCode::DuplicatePerson,
-                        person_id: Some(m.id.clone()),
-                        field: "id_number".into(),
-                    });
-                }
+            if let Some(id) = &m.id_number
+                && id_count.get(id.expose()).copied().unwrap_or(0) > 1
+            {
+                found.push(Finding {
+                    code: FindingCode::DuplicatePerson,
+                    person_id: Some(m.id.clone()),
+                    field: "id_number".into(),
+                });
             }
         }
         if !seen_households.insert(hh.id.as_str()) {

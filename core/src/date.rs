@@ -131,8 +131,18 @@ mod tests {
 
     #[test]
     fn only_the_strict_form_is_a_date() {
-        for bad in ["2020-1-01", "20-01-01", "2020/01/01", "2020-01-01T00:00", "2020-13-01",
-                    "2020-00-10", "2020-04-31", "+020-01-01", " 2020-01-0", "２０２０-01-01"] {
+        for bad in [
+            "2020-1-01",
+            "20-01-01",
+            "2020/01/01",
+            "2020-01-01T00:00",
+            "2020-13-01",
+            "2020-00-10",
+            "2020-04-31",
+            "+020-01-01",
+            " 2020-01-0",
+            "２０２０-01-01",
+        ] {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
         assert_eq!(d("0001-01-01").year(), 1);
@@ -154,7 +164,9 @@ mod tests {
             #[allow(dead_code)]
             on: NaiveDate,
         }
-        let err = serde_json::from_str::<T>(r#"{"on":"2020-02-30"}"#).unwrap_err().to_string();
+        let err = serde_json::from_str::<T>(r#"{"on":"2020-02-30"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("invalid_date"), "{err}");
     }
 }

@@ -26,8 +26,12 @@ pub trait WireEnum: Sized + Copy + 'static {
 
     /// Parses the wire string or a Chinese label.
     fn from_label(s: &str) -> Option<Self> {
-        Self::from_wire(s)
-            .or_else(|| Self::ALL.iter().copied().find(|v| v.zh_labels().contains(&s)))
+        Self::from_wire(s).or_else(|| {
+            Self::ALL
+                .iter()
+                .copied()
+                .find(|v| v.zh_labels().contains(&s))
+        })
     }
 
     /// The canonical Chinese label.
@@ -318,7 +322,10 @@ mod tests {
         }
         assert_eq!(Relation::from_label("之女"), Some(Relation::Child));
         assert_eq!(Relation::from_label("孙女"), Some(Relation::Grandchild));
-        assert_eq!(Status::from_label("非建档立卡户"), Some(Status::Unregistered));
+        assert_eq!(
+            Status::from_label("非建档立卡户"),
+            Some(Status::Unregistered)
+        );
         assert_eq!(Labor::from_label("弱劳动力或半劳动力"), Some(Labor::Weak));
         assert_eq!(Sex::from_label("男"), Some(Sex::Male));
         assert_eq!(Sex::from_wire("男"), None);
@@ -326,7 +333,9 @@ mod tests {
 
     #[test]
     fn an_unknown_enum_string_is_an_invalid_enum_error() {
-        let e = serde_json::from_str::<Status>("\"gone\"").unwrap_err().to_string();
+        let e = serde_json::from_str::<Status>("\"gone\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("invalid_enum"), "{e}");
         assert!(serde_json::from_str::<Status>("1").is_err());
     }

@@ -358,7 +358,10 @@ mod tests {
     #[test]
     fn within_nests_a_field_path() {
         let e = RecordError::new(ErrorCode::InvalidDate, Some("birth_date".into()), "x");
-        assert_eq!(e.within("members[2]").field.as_deref(), Some("members[2].birth_date"));
+        assert_eq!(
+            e.within("members[2]").field.as_deref(),
+            Some("members[2].birth_date")
+        );
         let e = RecordError::new(ErrorCode::EmptyMembers, None, "x");
         assert_eq!(e.within("members").field.as_deref(), Some("members"));
     }

@@ -11,23 +11,23 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod date;
+pub mod decision;
 pub mod enums;
 pub mod error;
 pub mod idnumber;
 pub mod mask;
 pub mod money;
-pub mod audit;
-pub mod decision;
 pub mod policy;
 pub mod record;
 pub mod rules;
 pub mod trace;
 
+pub use decision::Decision;
 pub use error::{ArithmeticError, Error, ErrorCode, PolicyError, RecordError};
 pub use idnumber::{IdCheck, check_id_number};
 pub use money::Money;
-pub use decision::Decision;
 pub use policy::Policy;
 pub use record::{
     Assets, Claim, Credit, ExitStep, Guarantees, Household, Income, Member, parse_claim,

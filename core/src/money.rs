@@ -43,8 +43,14 @@ pub fn round_fen(x: Decimal) -> Decimal {
 /// Holds a published amount (input, or a result rounded by [`round_fen`]);
 /// intermediate values of a rule are plain [`Decimal`]s at full precision.
 /// May be negative (a household's net income can be), but input money never is.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
+
+impl Default for Money {
+    fn default() -> Self {
+        Money::ZERO
+    }
+}
 
 /// Why a money text was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +77,7 @@ impl std::error::Error for MoneyParseError {}
 
 impl Money {
     /// Zero yuan.
-    pub const ZERO: Money = Money(Decimal::ZERO);
+    pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
     /// Parses input money strictly (interfaces.md §1).
     ///
@@ -130,7 +136,9 @@ impl Money {
         self.0
             .checked_add(other.0)
             .map(Money::from_decimal_rounded)
-            .ok_or(ArithmeticError { operation: "money addition" })
+            .ok_or(ArithmeticError {
+                operation: "money addition",
+            })
     }
 
     /// `self − other`, or an error on overflow.
@@ -138,7 +146,9 @@ impl Money {
         self.0
             .checked_sub(other.0)
             .map(Money::from_decimal_rounded)
-            .ok_or(ArithmeticError { operation: "money subtraction" })
+            .ok_or(ArithmeticError {
+                operation: "money subtraction",
+            })
     }
 
     /// `true` if the amount is zero.
@@ -299,13 +309,21 @@ mod tests {
     #[test]
     fn refused_forms() {
         for text in [
-            "", ".5", "5.", "-1", "+1", "1.005", "1.000", "1e3", "1E3", " 1", "1 ", "1,000",
-            "NaN", "inf", "0x10", "١٢",
+            "", ".5", "5.", "-1", "+1", "1.005", "1.000", "1e3", "1E3", " 1", "1 ", "1,000", "NaN",
+            "inf", "0x10", "١٢",
         ] {
             assert_eq!(Money::parse(text), Err(MoneyParseError::Form), "{text:?}");
         }
-        for text in ["10000000000000", "10000000000000.00", "99999999999999999999999999999999"] {
-            assert_eq!(Money::parse(text), Err(MoneyParseError::TooLarge), "{text:?}");
+        for text in [
+            "10000000000000",
+            "10000000000000.00",
+            "99999999999999999999999999999999",
+        ] {
+            assert_eq!(
+                Money::parse(text),
+                Err(MoneyParseError::TooLarge),
+                "{text:?}"
+            );
         }
     }
 
@@ -325,8 +343,13 @@ mod tests {
 
     #[test]
     fn output_has_two_decimals_and_no_negative_zero() {
+        assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(Money::default().to_string(), "0.00");
         assert_eq!(Money::from_decimal_rounded(d("-0.001")).to_string(), "0.00");
-        assert_eq!(Money::from_decimal_rounded(d("-1.005")).to_string(), "-1.01");
+        assert_eq!(
+            Money::from_decimal_rounded(d("-1.005")).to_string(),
+            "-1.01"
+        );
         assert_eq!(Money::from_decimal_rounded(d("2.675")).to_string(), "2.68");
         assert_eq!(serde_json::to_string(&Money::yuan(5)).unwrap(), "\"5.00\"");
     }

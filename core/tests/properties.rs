@@ -1,5 +1,12 @@
 //! Properties of the household rules over arbitrary households.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use fupin_core::policy::Policy;
 use fupin_core::record::Household;
 use fupin_core::record::parse::parse_household;

@@ -5,6 +5,13 @@
 //! with their hand-computed values) or `error` (the expected validation
 //! error).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::Path;
 
 use fupin_core::policy::Policy;
@@ -53,7 +60,9 @@ fn toml_to_json(v: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
         toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(toml_to_json).collect()),
         toml::Value::Table(t) => serde_json::Value::Object(
-            t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect(),
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
         ),
         other => panic!("unsupported TOML value in a scenario: {other:?}"),
     }
@@ -69,7 +78,9 @@ fn strip_nulls(v: &serde_json::Value) -> serde_json::Value {
                 .map(|(k, v)| (k.clone(), strip_nulls(v)))
                 .collect(),
         ),
-        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(strip_nulls).collect()),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.iter().map(strip_nulls).collect())
+        }
         other => other.clone(),
     }
 }
@@ -94,7 +105,11 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
         let eval = Evaluator::new(&policy, as_of);
         let result =
             parse_household(case.household.as_bytes()).and_then(|h| eval.evaluate(&h, false));
-        let here = format!("{} / {}", path.file_name().unwrap().to_string_lossy(), case.name);
+        let here = format!(
+            "{} / {}",
+            path.file_name().unwrap().to_string_lossy(),
+            case.name
+        );
         match (&case.error, result) {
             (Some(want), Err(e)) => {
                 if e.code.as_str() != want.code || e.field != want.field {
@@ -104,9 +119,10 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
                     ));
                 }
             }
-            (Some(want), Ok(_)) => {
-                failures.push(format!("{here}: expected error {}, got a decision", want.code))
-            }
+            (Some(want), Ok(_)) => failures.push(format!(
+                "{here}: expected error {}, got a decision",
+                want.code
+            )),
             (None, Err(e)) => failures.push(format!("{here}: unexpected error {e:?}")),
             (None, Ok(d)) => {
                 let got = serde_json::to_value(&d).unwrap();
@@ -145,5 +161,10 @@ fn every_golden_scenario_holds() {
         total += n;
         failures.append(&mut fails);
     }
-    assert!(failures.is_empty(), "{} of {total} scenario checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} scenario checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

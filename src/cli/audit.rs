@@ -64,7 +64,9 @@ pub fn run(args: AuditArgs) -> Result<u8, CliError> {
                         person_id: f.person_id.as_deref(),
                         field: &f.field,
                     };
-                    serde_json::to_writer(&mut *w, &line).map_err(io::Error::from).map_err(CliError::output)?;
+                    serde_json::to_writer(&mut *w, &line)
+                        .map_err(io::Error::from)
+                        .map_err(CliError::output)?;
                     w.write_all(b"\n").map_err(CliError::output)?;
                 }
             }

@@ -3,7 +3,7 @@
 
 use std::io::{self, BufRead, Write};
 
-use fupin_core::{ErrorCode, RecordError};
+use fupin_core::RecordError;
 use serde::Serialize;
 
 /// What happened to the records of one run.
@@ -32,7 +32,9 @@ pub struct Line<'a> {
 
 /// `true` for an empty line or one of JSON whitespace only.
 pub fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    bytes
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// Calls `each` for every non-blank line of `input`, in order. A UTF-8 BOM at
@@ -90,11 +92,6 @@ pub fn write_error_line<W: Write>(out: &mut W, line: u64, e: &RecordError) -> io
     };
     serde_json::to_writer(&mut *out, &body)?;
     out.write_all(b"\n")
-}
-
-/// An `invalid_utf8`-style error for a line that could not be read at all.
-pub fn unreadable(code: ErrorCode, message: &str) -> RecordError {
-    RecordError::new(code, None, message)
 }
 
 /// Output that is flushed after every line when it goes to a pipe, a socket
@@ -156,6 +153,7 @@ pub fn stdout_is_interactive() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fupin_core::ErrorCode;
 
     fn lines(input: &[u8]) -> Vec<(u64, String)> {
         let mut got = Vec::new();

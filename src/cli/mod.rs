@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use fupin_core::policy::Policy;
 use fupin_core::PolicyError;
+use fupin_core::policy::Policy;
 
 /// Rules of China's 2014–2020 targeted poverty alleviation register.
 #[derive(Debug, Parser)]
@@ -55,8 +55,6 @@ pub enum CliError {
         /// What happened.
         error: std::io::Error,
     },
-    /// Bad usage not caught by the argument parser.
-    Usage(String),
 }
 
 impl CliError {
@@ -109,7 +107,6 @@ impl fmt::Display for CliError {
         match self {
             CliError::Policy(e) => write!(f, "invalid policy: {e}"),
             CliError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            CliError::Usage(m) => f.write_str(m),
         }
     }
 }
@@ -122,11 +119,6 @@ impl From<PolicyError> for CliError {
 
 /// The default policy, as-of date and `--on` date (interfaces.md §4).
 pub const DEFAULT_POLICY: &str = "ningxia-2020";
-
-/// 2020-12-31, the built-in policies' year end.
-pub fn default_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default()
-}
 
 /// Parses a `--as-of`/`--on` argument.
 pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
@@ -166,7 +158,9 @@ fn load_policy_file(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Policy, CliE
             Ok(p) => Ok(p),
             Err(CliError::Policy(e)) => Err(e),
             Err(other) => {
-                let e = PolicyError::UnknownPolicy { name: name.to_owned() };
+                let e = PolicyError::UnknownPolicy {
+                    name: name.to_owned(),
+                };
                 nested_error = Some(other);
                 Err(e)
             }

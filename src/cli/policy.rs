@@ -56,7 +56,9 @@ fn show(args: ShowArgs) -> Result<u8, CliError> {
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from).map_err(CliError::output)?;
+        serde_json::to_writer_pretty(&mut out, &rows)
+            .map_err(io::Error::from)
+            .map_err(CliError::output)?;
         writeln!(out).map_err(CliError::output)?;
     } else {
         for p in &shown {

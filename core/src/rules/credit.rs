@@ -28,7 +28,12 @@ pub fn headroom(ctx: &Ctx<'_>) -> Option<Decimal> {
     if credit.rating == CreditRating::None {
         return None;
     }
-    let line = ctx.p.credit_line.value.get(credit.rating).unwrap_or(Decimal::ZERO);
+    let line = ctx
+        .p
+        .credit_line
+        .value
+        .get(credit.rating)
+        .unwrap_or(Decimal::ZERO);
     let cap = line.min(ctx.p.credit_max_principal.value);
     cap.checked_sub(credit.outstanding.as_decimal())
 }
@@ -59,7 +64,8 @@ pub fn decide(ctx: &Ctx<'_>, monitoring: &MonitoringDecision) -> CreditDecision 
         failed.push(CreditCode::NoRating);
     }
     let labor = ctx.counted.iter().any(|m| {
-        ctx.age(m) >= p.credit_labor_min_age.value && matches!(m.labor, Labor::Normal | Labor::Skilled)
+        ctx.age(m) >= p.credit_labor_min_age.value
+            && matches!(m.labor, Labor::Normal | Labor::Skilled)
     });
     if !labor {
         failed.push(CreditCode::NoLabor);

@@ -39,13 +39,15 @@ pub fn education_aid(ctx: &Ctx<'_>, m: &Member) -> Result<Decimal, ArithmeticErr
     let p = ctx.p;
     Ok(match m.schooling {
         Schooling::Preschool => p
-            .education_preschool_fee_waiver.value
+            .education_preschool_fee_waiver
+            .value
             .add_or_err(p.education_preschool_meal.value, "education aid")?,
         Schooling::Primary if m.boarding => p.education_boarding_primary.value,
         Schooling::Junior if m.boarding => p.education_boarding_junior.value,
         Schooling::Senior => p.education_senior_grant.value,
         Schooling::Vocational => p
-            .education_vocational_grant.value
+            .education_vocational_grant
+            .value
             .add_or_err(p.education_yulu.value, "education aid")?,
         _ => Decimal::ZERO,
     })
@@ -72,7 +74,8 @@ pub fn compute(ctx: &Ctx<'_>) -> Result<Entitlements, ArithmeticError> {
     let registered = ctx.hh.status.is_registered();
     let premiums = if registered {
         ctx.n().mul_or_err(
-            p.insurance_accident_premium.value
+            p.insurance_accident_premium
+                .value
                 .add_or_err(p.insurance_supplementary_premium.value, op)?,
             op,
         )?

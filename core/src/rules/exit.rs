@@ -27,9 +27,8 @@ pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> ExitDecision {
     if !matches!(hh.status, Status::Poor | Status::Returned) {
         failed.push(ExitCode::NotPoor);
     }
-    let this_year = |d: Option<chrono::NaiveDate>| {
-        d.is_some_and(|d| d.year() == ctx.year && d <= ctx.as_of)
-    };
+    let this_year =
+        |d: Option<chrono::NaiveDate>| d.is_some_and(|d| d.year() == ctx.year && d <= ctx.as_of);
     if this_year(hh.identified_on) || this_year(hh.returned_on) {
         failed.push(ExitCode::NewOrReturnedThisYear);
     }
@@ -68,7 +67,8 @@ pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> ExitDecision {
 /// `dropout`; `exempt` — home teaching for severe disability — passes).
 pub fn out_of_school(ctx: &Ctx<'_>, m: &crate::record::Member) -> bool {
     let age = ctx.age(m);
-    (ctx.p.education_compulsory_age_min.value..=ctx.p.education_compulsory_age_max.value).contains(&age)
+    (ctx.p.education_compulsory_age_min.value..=ctx.p.education_compulsory_age_max.value)
+        .contains(&age)
         && matches!(m.schooling, Schooling::None | Schooling::Dropout)
 }
 

@@ -20,7 +20,10 @@ fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String
     let (zh, en) = match code {
         ExitCode::NotPoor => (
             format!("该户状态为“{}”，不是未脱贫或返贫户", ctx.hh.status),
-            format!("the household's status is {}, not poor or returned", ctx.hh.status),
+            format!(
+                "the household's status is {}, not poor or returned",
+                ctx.hh.status
+            ),
         ),
         ExitCode::NewOrReturnedThisYear => (
             format!("该户为 {y} 年新识别或返贫户，当年不退出"),
@@ -38,7 +41,10 @@ fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String
                 m(p.poverty_line_exit.value)
             ),
         ),
-        ExitCode::Food => ("未做到不愁吃".into(), "food security is not attested".into()),
+        ExitCode::Food => (
+            "未做到不愁吃".into(),
+            "food security is not attested".into(),
+        ),
         ExitCode::Clothing => ("未做到不愁穿".into(), "clothing is not attested".into()),
         ExitCode::CompulsoryEducation => (
             format!(
@@ -58,12 +64,12 @@ fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String
             "住房为危房（C/D 级）".into(),
             "the dwelling is unsafe (grade C/D)".into(),
         ),
-        ExitCode::DrinkingWater => (
-            "饮水安全未保障".into(),
-            "drinking water is not safe".into(),
-        ),
+        ExitCode::DrinkingWater => ("饮水安全未保障".into(), "drinking water is not safe".into()),
     };
-    (format!("不能脱贫退出：{zh}。"), format!("Cannot exit: {en}."))
+    (
+        format!("不能脱贫退出：{zh}。"),
+        format!("Cannot exit: {en}."),
+    )
 }
 
 fn trigger_sentence(ctx: &Ctx<'_>, inc: &Income, t: Trigger) -> (String, String) {
@@ -72,7 +78,8 @@ fn trigger_sentence(ctx: &Ctx<'_>, inc: &Income, t: Trigger) -> (String, String)
     match t {
         Trigger::LowIncome => {
             let threshold = m(p
-                .monitoring_income_factor.value
+                .monitoring_income_factor
+                .value
                 .checked_mul(p.poverty_line_exit.value)
                 .unwrap_or_default());
             (
@@ -118,11 +125,11 @@ fn trigger_sentence(ctx: &Ctx<'_>, inc: &Income, t: Trigger) -> (String, String)
 fn reason_label(r: ExclusionReason) -> (&'static str, &'static str) {
     match r {
         ExclusionReason::Car => ("拥有小汽车", "owns a car"),
-        ExclusionReason::CommercialHousing => ("在城镇购买商品房", "owns commercial housing in town"),
-        ExclusionReason::Business => ("经营有雇工的企业", "runs a registered business"),
-        ExclusionReason::PublicEmployee => {
-            ("有财政供养人员", "has a member paid by the state")
+        ExclusionReason::CommercialHousing => {
+            ("在城镇购买商品房", "owns commercial housing in town")
         }
+        ExclusionReason::Business => ("经营有雇工的企业", "runs a registered business"),
+        ExclusionReason::PublicEmployee => ("有财政供养人员", "has a member paid by the state"),
         ExclusionReason::Deposits => ("存款超过限额", "has deposits above the limit"),
     }
 }
@@ -141,7 +148,10 @@ fn credit_sentence(ctx: &Ctx<'_>, c: CreditCode) -> (String, String) {
             ),
         ),
         CreditCode::Age => (
-            format!("没有户主或户主年龄不在 {}–{} 岁", p.credit_min_age.value, p.credit_max_age.value),
+            format!(
+                "没有户主或户主年龄不在 {}–{} 岁",
+                p.credit_min_age.value, p.credit_max_age.value
+            ),
             format!(
                 "no head, or the head's age is outside {}–{}",
                 p.credit_min_age.value, p.credit_max_age.value
@@ -149,13 +159,16 @@ fn credit_sentence(ctx: &Ctx<'_>, c: CreditCode) -> (String, String) {
         ),
         CreditCode::NoRating => ("未评级授信".into(), "no credit rating".into()),
         CreditCode::NoLabor => (
-            format!("没有 {} 岁以上有劳动能力的成员", p.credit_labor_min_age.value),
-            format!("no member aged {}+ able to work", p.credit_labor_min_age.value),
+            format!(
+                "没有 {} 岁以上有劳动能力的成员",
+                p.credit_labor_min_age.value
+            ),
+            format!(
+                "no member aged {}+ able to work",
+                p.credit_labor_min_age.value
+            ),
         ),
-        CreditCode::LimitReached => (
-            "授信额度已用完".into(),
-            "the credit line is used up".into(),
-        ),
+        CreditCode::LimitReached => ("授信额度已用完".into(), "the credit line is used up".into()),
     };
     (
         format!("不能申请扶贫小额信贷：{zh}。"),
@@ -184,7 +197,10 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
         ),
         FindingCode::IdentificationExcluded => (
             format!("建档立卡户存在一票否决情形（{}）", f.field),
-            format!("a registered household has an exclusion reason ({})", f.field),
+            format!(
+                "a registered household has an exclusion reason ({})",
+                f.field
+            ),
         ),
         FindingCode::NoHead => ("没有户主".into(), "no counted head".into()),
         FindingCode::SeveralHeads => (
@@ -200,14 +216,20 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
             "a tekun household has a dibao member".into(),
         ),
         FindingCode::ExitedBelowLine => (
-            format!("已脱贫户人均纯收入未超过脱贫标准 {} 元", m(ctx.p.poverty_line_exit.value)),
+            format!(
+                "已脱贫户人均纯收入未超过脱贫标准 {} 元",
+                m(ctx.p.poverty_line_exit.value)
+            ),
             format!(
                 "an exited household's income is not above the exit line of {} yuan",
                 m(ctx.p.poverty_line_exit.value)
             ),
         ),
         FindingCode::DibaoIncomeAboveStandard => (
-            format!("享受低保但人均纯收入不低于低保标准 {} 元", m(ctx.p.dibao_standard_annual.value)),
+            format!(
+                "享受低保但人均纯收入不低于低保标准 {} 元",
+                m(ctx.p.dibao_standard_annual.value)
+            ),
             format!(
                 "dibao is paid though income is not below the standard of {} yuan",
                 m(ctx.p.dibao_standard_annual.value)
@@ -219,7 +241,10 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
         ),
         FindingCode::StatusDateInconsistent => (
             format!("状态日期 {} 缺失或晚于评估日期", f.field),
-            format!("status date {} is missing or after the assessment date", f.field),
+            format!(
+                "status date {} is missing or after the assessment date",
+                f.field
+            ),
         ),
         FindingCode::ExitStepsOutOfOrder => (
             "退出程序步骤缺失或日期倒序".into(),
@@ -267,7 +292,10 @@ pub(crate) fn explanation(ctx: &Ctx<'_>, inc: &Income, d: &Decision) -> Explanat
     };
     for t in &d.monitoring.triggers {
         let (zh, en) = trigger_sentence(ctx, inc, *t);
-        e.push(&format!("{zh_cat}，纳入监测：{zh}。"), &format!("{en_cat}, monitored: {en}."));
+        e.push(
+            &format!("{zh_cat}，纳入监测：{zh}。"),
+            &format!("{en_cat}, monitored: {en}."),
+        );
     }
     if d.dibao.eligible {
         e.push(

@@ -39,17 +39,29 @@ pub fn id_number_findings(hh: &Household, out: &mut Vec<Finding>) {
         .collect();
     for (m, c) in &checks {
         if !(c.well_formed && c.checksum_ok) {
-            out.push(finding(FindingCode::IdNumberChecksum, Some(&m.id), "id_number"));
+            out.push(finding(
+                FindingCode::IdNumberChecksum,
+                Some(&m.id),
+                "id_number",
+            ));
         }
     }
     for (m, c) in &checks {
         if c.well_formed && c.birth_date != Some(m.birth_date) {
-            out.push(finding(FindingCode::IdNumberBirthMismatch, Some(&m.id), "id_number"));
+            out.push(finding(
+                FindingCode::IdNumberBirthMismatch,
+                Some(&m.id),
+                "id_number",
+            ));
         }
     }
     for (m, c) in &checks {
         if c.well_formed && c.sex != Some(m.sex) {
-            out.push(finding(FindingCode::IdNumberSexMismatch, Some(&m.id), "id_number"));
+            out.push(finding(
+                FindingCode::IdNumberSexMismatch,
+                Some(&m.id),
+                "id_number",
+            ));
         }
     }
 }
@@ -122,7 +134,11 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
         out.push(finding(FindingCode::ExitedBelowLine, None, "status"));
     }
     if any_dibao && inc.pci_excl_dibao >= p.dibao_standard_annual.value {
-        out.push(finding(FindingCode::DibaoIncomeAboveStandard, None, "income"));
+        out.push(finding(
+            FindingCode::DibaoIncomeAboveStandard,
+            None,
+            "income",
+        ));
     }
     for m in &hh.members {
         if m.dibao && m.deceased_on.is_some_and(|d| d <= ctx.as_of) {
@@ -135,16 +151,32 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
     }
     let after = |d: Option<NaiveDate>| d.is_some_and(|d| d > ctx.as_of);
     if after(hh.identified_on) {
-        out.push(finding(FindingCode::StatusDateInconsistent, None, "identified_on"));
+        out.push(finding(
+            FindingCode::StatusDateInconsistent,
+            None,
+            "identified_on",
+        ));
     }
     if (hh.status == Status::Exited && hh.exited_on.is_none()) || after(hh.exited_on) {
-        out.push(finding(FindingCode::StatusDateInconsistent, None, "exited_on"));
+        out.push(finding(
+            FindingCode::StatusDateInconsistent,
+            None,
+            "exited_on",
+        ));
     }
     if (hh.status == Status::Returned && hh.returned_on.is_none()) || after(hh.returned_on) {
-        out.push(finding(FindingCode::StatusDateInconsistent, None, "returned_on"));
+        out.push(finding(
+            FindingCode::StatusDateInconsistent,
+            None,
+            "returned_on",
+        ));
     }
     if exit_steps_out_of_order(hh) {
-        out.push(finding(FindingCode::ExitStepsOutOfOrder, None, "exit_steps"));
+        out.push(finding(
+            FindingCode::ExitStepsOutOfOrder,
+            None,
+            "exit_steps",
+        ));
     }
     if publicity_too_short(hh, p.exit_publicity_days.value) {
         out.push(finding(FindingCode::PublicityTooShort, None, "exit_steps"));

@@ -32,7 +32,8 @@ pub fn reasons(ctx: &Ctx<'_>) -> Result<Vec<ExclusionReason>, ArithmeticError> {
     }
     let limit = ctx
         .p
-        .identification_deposit_limit_per_capita.value
+        .identification_deposit_limit_per_capita
+        .value
         .mul_or_err(ctx.n(), "deposit limit")?;
     if a.deposits.as_decimal() > limit {
         r.push(ExclusionReason::Deposits);

@@ -192,15 +192,30 @@ fn trace(ctx: &Ctx<'_>, policy: &Policy, inc: &income::Income, d: &Decision) -> 
     };
     let to_json = |v: &dyn erased::Ser| v.json();
     vec![
-        step("income", income::PARAMETERS, income::trace_inputs(ctx), inc.trace_result()),
-        step("exit", exit::PARAMETERS, exit::trace_inputs(ctx, inc), to_json(&d.exit)),
+        step(
+            "income",
+            income::PARAMETERS,
+            income::trace_inputs(ctx),
+            inc.trace_result(),
+        ),
+        step(
+            "exit",
+            exit::PARAMETERS,
+            exit::trace_inputs(ctx, inc),
+            to_json(&d.exit),
+        ),
         step(
             "monitoring",
             monitoring::PARAMETERS,
             monitoring::trace_inputs(ctx, inc),
             to_json(&d.monitoring),
         ),
-        step("dibao", dibao::PARAMETERS, dibao::trace_inputs(ctx, inc), to_json(&d.dibao)),
+        step(
+            "dibao",
+            dibao::PARAMETERS,
+            dibao::trace_inputs(ctx, inc),
+            to_json(&d.dibao),
+        ),
         step(
             "identification",
             identification::PARAMETERS,
@@ -213,7 +228,12 @@ fn trace(ctx: &Ctx<'_>, policy: &Policy, inc: &income::Income, d: &Decision) -> 
             entitlements::trace_inputs(ctx),
             to_json(&d.entitlements),
         ),
-        step("credit", credit::PARAMETERS, credit::trace_inputs(ctx, &d.monitoring), to_json(&d.credit)),
+        step(
+            "credit",
+            credit::PARAMETERS,
+            credit::trace_inputs(ctx, &d.monitoring),
+            to_json(&d.credit),
+        ),
         step(
             "findings",
             findings::PARAMETERS,

@@ -34,7 +34,8 @@ pub fn triggers(ctx: &Ctx<'_>, inc: &Income) -> Result<Vec<Trigger>, ArithmeticE
     let p = ctx.p;
     let mut t = Vec::new();
     let threshold = p
-        .monitoring_income_factor.value
+        .monitoring_income_factor
+        .value
         .mul_or_err(p.poverty_line_exit.value, "monitoring threshold")?;
     if inc.pci < threshold {
         t.push(Trigger::LowIncome);
