@@ -13,8 +13,11 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 /// Every error `fupin-core` returns.
+///
+/// Deliberately not `#[non_exhaustive]`: the Python bindings convert it in
+/// one exhaustive `match`, so a new variant fails to compile there until it
+/// is mapped to a Python exception.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// An input record could not be read or validated.
     #[error(transparent)]

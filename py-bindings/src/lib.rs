@@ -1,9 +1,36 @@
 //! Python bindings of fupin: the compiled module `fupin._fupin`.
+//!
+//! Thin: every rule lives in `fupin-core`; this crate converts values
+//! (`convert.rs`), maps errors to the Python hierarchy (`errors.rs`) and runs
+//! every entry point under the panic guard (`guard.rs`).
+
+mod convert;
+mod errors;
+mod guard;
+mod policy;
+
+use chrono::NaiveDate;
 use pyo3::prelude::*;
+
+/// 2020-12-31: the default `as_of`/`on` of the API (interfaces.md §6).
+pub(crate) fn default_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default()
+}
+
+/// Panics on purpose, inside the guard: lets the tests prove that a panic
+/// becomes `fupin.InternalError` and prints nothing.
+#[pyfunction]
+#[allow(clippy::panic)]
+fn _panic_for_tests(py: Python<'_>, secret: &str) -> PyResult<()> {
+    guard::guard(py, || panic!("test panic carrying {secret}"))
+}
 
 /// The compiled part of the `fupin` package.
 #[pymodule]
 fn _fupin(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    guard::install_quiet_hook();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<policy::PyPolicy>()?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -28,3 +28,16 @@ def test_validation_error_lists_its_problems_with_record_and_field() -> None:
 
 def test_the_version_is_the_crate_version() -> None:
     assert fupin.__version__.count(".") == 2
+
+
+def test_a_rust_panic_becomes_internal_error_and_prints_nothing(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from fupin import _fupin
+
+    with pytest.raises(fupin.InternalError) as info:
+        _fupin._panic_for_tests("64012219800101123X")
+    assert "64012219800101123X" not in str(info.value)
+    out, err = capfd.readouterr()
+    assert "64012219800101123X" not in out + err
+    assert "panicked" not in err

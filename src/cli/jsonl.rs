@@ -128,6 +128,14 @@ impl<W: Write> LineOut<W> {
     pub fn finish(mut self) -> io::Result<()> {
         self.inner.flush()
     }
+
+    /// Flushes everything and returns the underlying writer.
+    #[cfg(test)]
+    pub fn into_inner(self) -> io::Result<W> {
+        self.inner
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)
+    }
 }
 
 /// `true` when standard output is a pipe, socket or terminal rather than a

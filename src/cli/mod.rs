@@ -6,7 +6,7 @@ pub mod jsonl;
 mod policy;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -125,50 +125,7 @@ pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
     fupin_core::date::parse_date(s).ok_or_else(|| format!("{s:?} is not a date written YYYY-MM-DD"))
 }
 
-/// Loads `--policy NAME|FILE`: a built-in name, or a TOML file whose
-/// `extends` may name a built-in or another file (relative to it).
+/// Loads `--policy NAME|FILE` (a built-in name or a TOML file).
 pub fn load_policy(arg: &str) -> Result<Policy, CliError> {
-    if fupin_core::policy::BUILTIN_NAMES.contains(&arg) {
-        return Ok(Policy::builtin(arg)?);
-    }
-    load_policy_file(Path::new(arg), &mut Vec::new())
-}
-
-fn load_policy_file(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Policy, CliError> {
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if seen.contains(&canonical) {
-        return Err(PolicyError::ExtendsCycle {
-            policy: path.display().to_string(),
-            name: path.display().to_string(),
-        }
-        .into());
-    }
-    seen.push(canonical);
-    let text = std::fs::read_to_string(path).map_err(|error| CliError::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut nested_error = None;
-    let result = Policy::from_toml_str_with(&text, &path.display().to_string(), &mut |name| {
-        if fupin_core::policy::BUILTIN_NAMES.contains(&name) {
-            return Policy::builtin(name);
-        }
-        match load_policy_file(&dir.join(name), seen) {
-            Ok(p) => Ok(p),
-            Err(CliError::Policy(e)) => Err(e),
-            Err(other) => {
-                let e = PolicyError::UnknownPolicy {
-                    name: name.to_owned(),
-                };
-                nested_error = Some(other);
-                Err(e)
-            }
-        }
-    });
-    match (result, nested_error) {
-        (Ok(p), _) => Ok(p),
-        (Err(_), Some(io)) => Err(io),
-        (Err(e), None) => Err(e.into()),
-    }
+    Ok(fupin_core::policy::file::load(arg)?)
 }

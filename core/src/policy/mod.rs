@@ -44,6 +44,7 @@ use serde_json::{Map, Value as Json};
 use crate::enums::{CreditRating, HospitalLevel};
 use crate::error::PolicyError;
 
+pub mod file;
 mod load;
 pub mod params;
 pub mod value;

@@ -1,0 +1,120 @@
+//! `fupin.Policy`: a set of dated parameters with their sources.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use fupin_core::policy::Policy;
+
+use crate::convert::{date_arg, param_value};
+use crate::errors::IntoPyResult;
+use crate::guard::guard;
+
+/// A policy: every parameter of the rules with dated values, each with its
+/// unit, source and status. Built-in: ``"ningxia-2020"`` and ``"national-2020"``.
+#[pyclass(name = "Policy", module = "fupin", frozen)]
+#[derive(Clone)]
+pub struct PyPolicy {
+    pub(crate) inner: Policy,
+}
+
+#[pymethods]
+impl PyPolicy {
+    /// A built-in policy by name.
+    ///
+    /// Args:
+    ///     name: ``"ningxia-2020"`` or ``"national-2020"``.
+    ///
+    /// Raises:
+    ///     PolicyError: no built-in policy of that name.
+    #[staticmethod]
+    fn builtin(py: Python<'_>, name: &str) -> PyResult<Self> {
+        guard(py, || {
+            Ok(PyPolicy {
+                inner: Policy::builtin(name).py_err(py)?,
+            })
+        })
+    }
+
+    /// A policy from a TOML file (interfaces.md §5); ``extends`` may name a
+    /// built-in or another file next to it.
+    ///
+    /// Raises:
+    ///     PolicyError: the file is unreadable or invalid (unknown parameter,
+    ///         wrong type, two lines in one broken …).
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        guard(py, || {
+            let inner = fupin_core::policy::file::load(&path.to_string_lossy()).py_err(py)?;
+            Ok(PyPolicy { inner })
+        })
+    }
+
+    /// The policy's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    /// The value of a parameter in force on a date.
+    ///
+    /// Args:
+    ///     name: dotted parameter name, e.g. ``"backstop.annual_self_pay_cap"``.
+    ///     on: a ``datetime.date`` or ISO string; default 2020-12-31.
+    ///
+    /// Returns:
+    ///     ``Decimal``, ``int``, ``bool``, ``datetime.date``, ``str``, ``dict``
+    ///     (enum tables) or ``list[dict]`` (brackets).
+    ///
+    /// Raises:
+    ///     PolicyError: unknown parameter, or no value in force on the date.
+    #[pyo3(signature = (name, on = None))]
+    fn parameter<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        on: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let d = match &on {
+                Some(v) => date_arg(v, "on")?,
+                None => crate::default_date(),
+            };
+            let f = self.inner.lookup(name, d).py_err(py)?;
+            param_value(py, f.value)
+        })
+    }
+
+    /// Every parameter in force on a date, as a list of dicts with
+    /// ``name``, ``value``, ``since``, ``status``, ``unit`` and ``source``.
+    #[pyo3(signature = (on = None))]
+    fn parameters<'py>(
+        &self,
+        py: Python<'py>,
+        on: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        guard(py, || {
+            let d = match &on {
+                Some(v) => date_arg(v, "on")?,
+                None => crate::default_date(),
+            };
+            let shown = self.inner.show(d).py_err(py)?;
+            shown
+                .iter()
+                .map(|p| {
+                    let row = PyDict::new(py);
+                    row.set_item("name", p.name)?;
+                    row.set_item("value", param_value(py, &p.value)?)?;
+                    row.set_item("since", p.since)?;
+                    row.set_item("status", p.status.as_str())?;
+                    row.set_item("unit", &p.unit)?;
+                    row.set_item("source", &p.source)?;
+                    Ok(row)
+                })
+                .collect()
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Policy({:?})", self.inner.name())
+    }
+}
