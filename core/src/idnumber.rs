@@ -72,9 +72,17 @@ pub fn check_id_number(s: &str) -> IdCheck {
         (Some(expected), Some(&got)) => expected == char::from(got),
         _ => false,
     };
-    let birth_date = s
-        .get(6..14)
-        .and_then(|t| NaiveDate::parse_from_str(t, "%Y%m%d").ok());
+    // Digits 7–14 are YYYYMMDD (all digits: checked above).
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .map(|ds| ds.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let birth_date = match (num(6..10), num(10..12), num(12..14)) {
+        (Some(y), Some(m), Some(d)) => i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
+        _ => None,
+    };
     let sex = b.get(16).map(|&d| {
         if (d - b'0') % 2 == 1 {
             Sex::Male
