@@ -101,8 +101,37 @@ pub fn parse_checks(text: &str, origin: &str) -> Result<Vec<Check>, PolicyError>
         .map_err(|e: toml::de::Error| syntax(e.to_string()))?;
     let mut out = Vec::new();
     if let Some(key) = table.keys().find(|k| k.as_str() != "check") {
-        return Err(syntax(format!("unknown key {key:?} (expected [[check]] tables)")));
+        return Err(syntax(format!(
+            "unknown key {key:?} (expected [[check]] tables)"
+        )));
     }
+    let Some(list) = table.get("check") else {
+        return Ok(out);
+    };
+    let Some(list) = list.as_array() else {
+        return Err(syntax(
+            "`check` must be an array of tables ([[check]])".into(),
+        ));
+    };
+    for (i, c) in list.iter().enumerate() {
+        let here = format!("check {}", i + 1);
+        let t = c
+            .as_table()
+            .ok_or_else(|| syntax(format!("{here}: not a table")))?;
+        let label = t
+            .get("label")
+            .and_then(toml::Value::as_str)
+            .ok_or_else(|| syntax(format!("{here}: `label` is required")))?
+            .to_owned();
+        let kind = match t.get("kind").and_then(toml::Value::as_str) {
+            Some("sum") => CheckKind::Sum,
+            Some("product") => CheckKind::Product,
+            Some("equal") => CheckKind::Equal,
+            other => {
+                return Err(syntax(format!(
+                    "{here} ({label}): kind must be \"sum\", \"product\" or \"equal\", found {other:?}"
+                )));
+            }
         };
         let allowed: &[&str] = match kind {
             CheckKind::Sum => &["kind", "label", "total", "parts"],
