@@ -22,6 +22,7 @@ pub mod money;
 pub mod policy;
 pub mod record;
 pub mod rules;
+pub mod synth;
 pub mod trace;
 
 pub use decision::Decision;
