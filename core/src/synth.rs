@@ -1320,6 +1320,8 @@ impl Synth {
             _ => None,
         };
 
+        self.plant_members(plant, &mut members, surname);
+
         // Extra, non-counted members: died or moved out before `as_of`.
         if self.dice.chance(40) {
             let deceased = self.dice.chance(500);
@@ -1339,8 +1341,6 @@ impl Synth {
             }
             members.push(m);
         }
-
-        self.plant_members(plant, &mut members, surname);
 
         Household {
             id: format!("H{:07}", index + 1),
@@ -1821,15 +1821,12 @@ struct Stay {
     major_illness: bool,
 }
 
-/// Puts `m` in the second place (keeping that place's member id), or after
-/// the head when the household has one member.
-fn replace_second(members: &mut Vec<Member>, mut m: Member) {
-    match members.get_mut(1) {
-        Some(slot) => {
-            m.id = slot.id.clone();
-            *slot = m;
-        }
-        None => members.push(m),
+/// Puts `m` in the second place, keeping that place's member id (a
+/// one-person household is left as it is: its size is fixed).
+fn replace_second(members: &mut [Member], mut m: Member) {
+    if let Some(slot) = members.get_mut(1) {
+        m.id = slot.id.clone();
+        *slot = m;
     }
 }
 
