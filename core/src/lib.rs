@@ -23,6 +23,7 @@ pub mod policy;
 pub mod record;
 pub mod rules;
 pub mod stats;
+pub mod synth;
 pub mod trace;
 
 pub use decision::Decision;

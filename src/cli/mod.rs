@@ -4,6 +4,7 @@ mod audit;
 mod evaluate;
 pub mod jsonl;
 mod policy;
+mod synth;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -31,6 +32,9 @@ enum Command {
     /// Policies: the dated parameters the rules read.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Write the deterministic synthetic demo county: households.csv,
+    /// members.csv, villages.csv, households.jsonl and claims.jsonl.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs a parsed command line; `Ok` carries the exit status.
@@ -39,6 +43,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Policy(cmd) => policy::run(cmd),
+        Command::Synth(args) => synth::run(args),
     }
 }
 

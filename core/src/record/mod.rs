@@ -12,6 +12,7 @@ mod claim;
 mod household;
 mod member;
 pub mod parse;
+pub mod table;
 
 pub use claim::Claim;
 pub use household::{Assets, Credit, ExitStep, Guarantees, Household, Income};
