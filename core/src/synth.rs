@@ -1831,8 +1831,14 @@ fn split_income(d: &mut Dice, net: i64, dibao: i64, tekun: bool) -> Income {
     };
     let property = net * d.range(0, 4) / 100;
     let operating = net * d.range(0, 50) / 100;
-    let cost = operating * d.range(20, 60) / 100;
-    let wage = net - transfer - property - (operating - cost);
+    let mut cost = operating * d.range(20, 60) / 100;
+    let mut wage = net - transfer - property - (operating - cost);
+    if wage < 0 {
+        // Transfers and property took more than the net: the rest of the
+        // gap is operating cost, so every amount stays ≥ 0 and the sum holds.
+        cost -= wage;
+        wage = 0;
+    }
     Income {
         wage: fen(wage),
         operating: fen(operating),
@@ -1854,6 +1860,32 @@ fn split_income(d: &mut Dice, net: i64, dibao: i64, tekun: bool) -> Income {
 )]
 mod tests {
     use super::*;
+    use rand_chacha::rand_core::SeedableRng;
+
+    #[test]
+    fn split_income_never_makes_a_negative_amount_and_adds_up() {
+        // Found at 200 000 households: transfers + property + net operating
+        // income could exceed the net, leaving a negative wage.
+        let mut d = Dice(ChaCha8Rng::from_seed(chacha_seed(7)));
+        for i in 0..20_000i64 {
+            let net = (i * 7919) % 2_000_000;
+            let dibao = i % 3 * 1000;
+            let inc = split_income(&mut d, net, dibao, i % 2 == 0);
+            let parts = [
+                inc.wage,
+                inc.operating,
+                inc.operating_cost,
+                inc.property,
+                inc.transfer,
+            ];
+            assert!(parts.iter().all(|m| !m.is_negative()), "{inc:?}");
+            let sum = inc.wage.as_decimal() + inc.operating.as_decimal()
+                - inc.operating_cost.as_decimal()
+                + inc.property.as_decimal()
+                + inc.transfer.as_decimal();
+            assert_eq!(sum * Decimal::from(100), Decimal::from(net), "{inc:?}");
+        }
+    }
 
     #[test]
     fn apportionment_is_exact_and_keeps_the_seed_figures() {
