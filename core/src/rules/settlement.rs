@@ -233,6 +233,30 @@ impl Serialize for LayerStep {
     }
 }
 
+/// Sums in a ledger file: decimal strings with exactly two decimals; on
+/// reading, at most two decimals (every sum is a whole number of fen).
+mod fen_sum {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&crate::money::round_fen(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(d)?;
+        let v: Decimal = text
+            .parse()
+            .map_err(|_| D::Error::custom(format!("not a decimal: {text:?}")))?;
+        if v.scale() > 2 || v.is_sign_negative() {
+            return Err(D::Error::custom(format!(
+                "not a non-negative amount of fen: {text:?}"
+            )));
+        }
+        Ok(crate::money::round_fen(v))
+    }
+}
+
 /// The year-to-date sums of one person-year (domain.md §5). Every sum is a
 /// whole number of fen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,27 +269,36 @@ pub struct PersonYear {
     /// Claims settled.
     pub claims: u64,
     /// `paid1_ytd`: basic insurance paid.
+    #[serde(with = "fen_sum")]
     pub basic_paid: Decimal,
     /// `B_ytd`: Σ (E − pay1) over every claim.
+    #[serde(with = "fen_sum")]
     pub critical_base: Decimal,
     /// `paid2_ytd`: critical-illness insurance paid.
+    #[serde(with = "fen_sum")]
     pub critical_paid: Decimal,
     /// `R_ytd` of layer 3: Σ (E − pay1 − pay2) over the claims on which the
     /// supplementary layer applies.
+    #[serde(with = "fen_sum")]
     pub supplementary_base: Decimal,
     /// `paid3_ytd`: supplementary insurance paid.
+    #[serde(with = "fen_sum")]
     pub supplementary_paid: Decimal,
     /// `paid4_ytd`: medical assistance paid.
+    #[serde(with = "fen_sum")]
     pub assistance_paid: Decimal,
     /// Claims on which the backstop applied.
     pub backstop_claims: u64,
     /// `E_ytd` of layer 5: in-policy cost of the claims on which the
     /// backstop applies.
+    #[serde(with = "fen_sum")]
     pub backstop_in_policy: Decimal,
     /// `R_ytd` of layer 5: in-policy remainder after layers 1–4 of those
     /// claims.
+    #[serde(with = "fen_sum")]
     pub backstop_remainder: Decimal,
     /// `paid5_ytd`: backstop paid.
+    #[serde(with = "fen_sum")]
     pub backstop_paid: Decimal,
 }
 
@@ -275,16 +308,16 @@ impl PersonYear {
             registered_poor: claim.registered_poor,
             major_illness: claim.major_illness,
             claims: 0,
-            basic_paid: Decimal::ZERO,
-            critical_base: Decimal::ZERO,
-            critical_paid: Decimal::ZERO,
-            supplementary_base: Decimal::ZERO,
-            supplementary_paid: Decimal::ZERO,
-            assistance_paid: Decimal::ZERO,
+            basic_paid: ZERO,
+            critical_base: ZERO,
+            critical_paid: ZERO,
+            supplementary_base: ZERO,
+            supplementary_paid: ZERO,
+            assistance_paid: ZERO,
             backstop_claims: 0,
-            backstop_in_policy: Decimal::ZERO,
-            backstop_remainder: Decimal::ZERO,
-            backstop_paid: Decimal::ZERO,
+            backstop_in_policy: ZERO,
+            backstop_remainder: ZERO,
+            backstop_paid: ZERO,
         }
     }
 }
@@ -514,7 +547,8 @@ struct Outcome {
 }
 
 const ONE: Decimal = Decimal::ONE;
-const ZERO: Decimal = Decimal::ZERO;
+/// Zero with two decimals, so sums of payments keep the fen scale.
+const ZERO: Decimal = Decimal::from_parts(0, 0, 0, false, 2);
 
 fn pos(x: Decimal) -> Decimal {
     x.max(ZERO)
@@ -812,7 +846,6 @@ fn chain(
 struct PersonYearWire {
     person_id: String,
     year: i32,
-    #[serde(flatten)]
     sums: PersonYear,
 }
 
