@@ -384,7 +384,7 @@ type Fast = BuildHasherDefault<WordHasher>;
 /// `fupin settle --ledger FILE` can resume a run.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    /// person id → (year, sums), years in the order first seen.
+    /// person id → (year, sums), sorted by year.
     people: HashMap<String, Vec<(i32, PersonYear)>, Fast>,
     /// Every claim id settled.
     claim_ids: HashSet<String, Fast>,
@@ -392,11 +392,17 @@ pub struct Ledger {
     cache: Option<ParamsCache>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct ParamsCache {
     policy: Policy,
     on: NaiveDate,
     params: ClaimParams,
+}
+
+impl std::fmt::Debug for ParamsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ParamsCache({}, {})", self.policy.name(), self.on)
+    }
 }
 
 impl PartialEq for Ledger {
@@ -487,6 +493,7 @@ impl Ledger {
             .get(claim.person_id.as_str())
             .and_then(|years| years.iter().find(|(y, _)| *y == year))
             .map(|(_, py)| py);
+        // A person-year starts with its first settled claim's p and m.
         let fresh;
         let before = match before {
             Some(py) => py,
@@ -501,9 +508,13 @@ impl Ledger {
         // Commit: nothing above changed the ledger.
         let after = outcome.after;
         match self.people.get_mut(claim.person_id.as_str()) {
-            Some(years) => match years.iter_mut().find(|(y, _)| *y == year) {
-                Some((_, py)) => *py = after,
-                None => years.push((year, after)),
+            Some(years) => match years.binary_search_by_key(&year, |(y, _)| *y) {
+                Ok(i) => {
+                    if let Some((_, py)) = years.get_mut(i) {
+                        *py = after;
+                    }
+                }
+                Err(i) => years.insert(i, (year, after)),
             },
             None => {
                 self.people
@@ -904,13 +915,15 @@ impl<'de> Deserialize<'de> for Ledger {
         }
         for py in wire.person_years {
             let years = ledger.people.entry(py.person_id).or_default();
-            if years.iter().any(|(y, _)| *y == py.year) {
-                return Err(D::Error::custom(format!(
-                    "a person-year of {} is listed twice",
-                    py.year
-                )));
+            match years.binary_search_by_key(&py.year, |(y, _)| *y) {
+                Ok(_) => {
+                    return Err(D::Error::custom(format!(
+                        "a person-year of {} is listed twice",
+                        py.year
+                    )));
+                }
+                Err(i) => years.insert(i, (py.year, py.sums)),
             }
-            years.push((py.year, py.sums));
         }
         Ok(ledger)
     }
