@@ -348,11 +348,10 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            for (dst, src) in w.iter_mut().zip(rest) {
-                *dst = *src;
-            }
-            self.mix(u64::from_le_bytes(w));
+            // Shifts, not a byte copy: LLVM would turn a copy loop into a
+            // call to memcpy.
+            let w = rest.iter().fold(0u64, |w, b| (w << 8) | u64::from(*b));
+            self.mix(w);
         }
     }
 
@@ -368,7 +367,12 @@ impl Hasher for WordHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // Fold the high bits down: the multiply leaves the low bits (the
+        // table's bucket index) depending only on the keys' first bytes.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
 }
 
@@ -459,14 +463,31 @@ impl Ledger {
         claim: &Claim,
         explain: bool,
     ) -> Result<Settlement, RecordError> {
-        let with_id = |e: RecordError| e.with_record_id(Some(claim.id.clone()));
-        if self.claim_ids.contains(claim.id.as_str()) {
-            return Err(with_id(RecordError::new(
+        // One probe of the id set: insert now, take the id back out if the
+        // claim is refused below.
+        if !self.claim_ids.insert(claim.id.clone()) {
+            return Err(RecordError::new(
                 ErrorCode::DuplicateClaimId,
                 Some("id".to_owned()),
                 format!("claim {:?} has already been settled", claim.id),
-            )));
+            )
+            .with_record_id(Some(claim.id.clone())));
         }
+        let result = self.settle_new(policy, claim, explain);
+        if result.is_err() {
+            self.claim_ids.remove(claim.id.as_str());
+        }
+        result
+    }
+
+    /// Settles a claim whose id is new; changes nothing on error.
+    fn settle_new(
+        &mut self,
+        policy: &Policy,
+        claim: &Claim,
+        explain: bool,
+    ) -> Result<Settlement, RecordError> {
+        let with_id = |e: RecordError| e.with_record_id(Some(claim.id.clone()));
         claim.validate()?;
         let on = claim.admitted_on;
         let year = on.year();
@@ -488,40 +509,35 @@ impl Ledger {
                 "claim parameters unavailable",
             )));
         };
-        let before = self
-            .people
-            .get(claim.person_id.as_str())
-            .and_then(|years| years.iter().find(|(y, _)| *y == year))
-            .map(|(_, py)| py);
-        // A person-year starts with its first settled claim's p and m.
-        let fresh;
-        let before = match before {
-            Some(py) => py,
-            None => {
-                fresh = PersonYear::new(claim);
-                &fresh
-            }
+        let params = &cache.params;
+        let run = |before: &PersonYear| {
+            chain(params, claim, before, explain).map_err(|e| with_id(overflow(e)))
         };
-        let outcome =
-            chain(&cache.params, claim, before, explain).map_err(|e| with_id(overflow(e)))?;
-
-        // Commit: nothing above changed the ledger.
-        let after = outcome.after;
-        match self.people.get_mut(claim.person_id.as_str()) {
+        // A person-year starts with its first settled claim's p and m. The
+        // ledger changes only once the chain has succeeded.
+        let outcome = match self.people.get_mut(claim.person_id.as_str()) {
             Some(years) => match years.binary_search_by_key(&year, |(y, _)| *y) {
-                Ok(i) => {
-                    if let Some((_, py)) = years.get_mut(i) {
-                        *py = after;
+                Ok(i) => match years.get_mut(i) {
+                    Some((_, py)) => {
+                        let outcome = run(py)?;
+                        *py = outcome.after.clone();
+                        outcome
                     }
+                    None => run(&PersonYear::new(claim))?,
+                },
+                Err(i) => {
+                    let outcome = run(&PersonYear::new(claim))?;
+                    years.insert(i, (year, outcome.after.clone()));
+                    outcome
                 }
-                Err(i) => years.insert(i, (year, after)),
             },
             None => {
+                let outcome = run(&PersonYear::new(claim))?;
                 self.people
-                    .insert(claim.person_id.clone(), vec![(year, after)]);
+                    .insert(claim.person_id.clone(), vec![(year, outcome.after.clone())]);
+                outcome
             }
-        }
-        self.claim_ids.insert(claim.id.clone());
+        };
 
         let trace = outcome.steps.map(|steps| {
             steps
