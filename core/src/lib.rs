@@ -36,6 +36,7 @@ pub use record::{
     parse_household,
 };
 pub use rules::Evaluator;
+pub use rules::settlement::{Ledger, Settlement};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -4,6 +4,7 @@ mod audit;
 mod evaluate;
 pub mod jsonl;
 mod policy;
+mod settle;
 mod synth;
 
 use std::fmt;
@@ -27,6 +28,10 @@ enum Command {
     /// Evaluate households (JSONL) on a date: exit, monitoring, dibao,
     /// identification, entitlements, credit and findings, one decision a line.
     Evaluate(evaluate::EvaluateArgs),
+    /// Settle hospital claims (JSONL) through basic insurance, critical
+    /// illness insurance, supplementary insurance, medical assistance and
+    /// the government backstop, one settlement a line.
+    Settle(settle::SettleArgs),
     /// Data-quality findings of a whole registry, audit-only codes included.
     Audit(audit::AuditArgs),
     /// Policies: the dated parameters the rules read.
@@ -41,6 +46,7 @@ enum Command {
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Settle(args) => settle::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Policy(cmd) => policy::run(cmd),
         Command::Synth(args) => synth::run(args),

@@ -484,6 +484,12 @@ impl Policy {
         })
     }
 
+    /// `true` when both handles share one loaded policy (a clone of it):
+    /// a constant-time test that lets callers cache what they derived.
+    pub fn ptr_eq(&self, other: &Policy) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// The policy's `name`.
     pub fn name(&self) -> &str {
         &self.inner.name

@@ -14,6 +14,7 @@ pub mod findings;
 pub mod identification;
 pub mod income;
 pub mod monitoring;
+pub mod settlement;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
