@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::decision::{Finding, FindingCode};
+use crate::decision::{Decision, Finding, FindingCode};
 use crate::error::RecordError;
 use crate::idnumber::check_id_number;
 use crate::record::Household;
@@ -19,13 +19,30 @@ pub fn audit(
     eval: &Evaluator<'_>,
     households: &[Result<Household, RecordError>],
 ) -> Vec<AuditResult> {
-    // First pass: evaluate, so that only households that pass validation
-    // take part in the duplicate checks.
-    let mut results: Vec<AuditResult> = households
+    let decisions: Vec<Result<Decision, RecordError>> = households
         .iter()
         .map(|h| match h {
-            Ok(hh) => eval.evaluate(hh, false).map(|d| {
-                let mut f = d.findings;
+            Ok(hh) => eval.evaluate(hh, false),
+            Err(e) => Err(e.clone()),
+        })
+        .collect();
+    audit_decided(households, &decisions)
+}
+
+/// The audit of households already evaluated (`decisions[i]` is the
+/// decision or error of `households[i]`), so a caller that needs the
+/// decisions too evaluates each household once.
+pub fn audit_decided(
+    households: &[Result<Household, RecordError>],
+    decisions: &[Result<Decision, RecordError>],
+) -> Vec<AuditResult> {
+    // Only households that pass validation take part in the duplicate checks.
+    let mut results: Vec<AuditResult> = households
+        .iter()
+        .zip(decisions)
+        .map(|(h, d)| match (h, d) {
+            (Ok(hh), Ok(d)) => {
+                let mut f = d.findings.clone();
                 if hh.status.is_registered() {
                     for r in &d.identification.reasons {
                         f.push(Finding {
@@ -35,9 +52,9 @@ pub fn audit(
                         });
                     }
                 }
-                f
-            }),
-            Err(e) => Err(e.clone()),
+                Ok(f)
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e.clone()),
         })
         .collect();
 

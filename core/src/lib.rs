@@ -21,6 +21,7 @@ pub mod mask;
 pub mod money;
 pub mod policy;
 pub mod record;
+pub mod report;
 pub mod rules;
 pub mod stats;
 pub mod synth;

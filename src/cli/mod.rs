@@ -4,6 +4,7 @@ mod audit;
 mod evaluate;
 pub mod jsonl;
 mod policy;
+mod report;
 mod settle;
 mod synth;
 
@@ -25,6 +26,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The county report (the main job): counts, incidence, exits,
+    /// monitoring, benefits, credit, settlement, county exit, findings and
+    /// reconciliation. With no registry arguments: the demonstration county.
+    Report(report::ReportArgs),
     /// Evaluate households (JSONL) on a date: exit, monitoring, dibao,
     /// identification, entitlements, credit and findings, one decision a line.
     Evaluate(evaluate::EvaluateArgs),
@@ -45,6 +50,7 @@ enum Command {
 /// Runs a parsed command line; `Ok` carries the exit status.
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
+        Command::Report(args) => report::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Settle(args) => settle::run(args),
         Command::Audit(args) => audit::run(args),
@@ -59,6 +65,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
 pub enum CliError {
     /// The policy could not be read or is invalid.
     Policy(PolicyError),
+    /// An input that could not be used (bad file kind, bad table).
+    Input(String),
     /// A file could not be read or written.
     Io {
         /// The file.
@@ -117,6 +125,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Policy(e) => write!(f, "invalid policy: {e}"),
+            CliError::Input(m) => f.write_str(m),
             CliError::Io { path, error } => write!(f, "{}: {error}", path.display()),
         }
     }
