@@ -7,6 +7,7 @@ mod policy;
 mod report;
 mod settle;
 mod synth;
+mod xlsx;
 
 use std::fmt;
 use std::path::PathBuf;

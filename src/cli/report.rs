@@ -48,7 +48,7 @@ pub struct ReportArgs {
     /// The county's risk-compensation fund in yuan, for micro-credit capacity.
     #[arg(long = "risk-fund")]
     risk_fund: Option<String>,
-    /// Write the report to FILE.xlsx or FILE.html instead of text on stdout.
+    /// Write the report to FILE.xlsx, FILE.html (or FILE.json) instead of text on stdout.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Show names in person lists unmasked.
@@ -191,9 +191,13 @@ pub fn run(args: ReportArgs) -> Result<u8, CliError> {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             let bytes = match ext {
                 "html" | "htm" => report.to_html().into_bytes(),
+                "xlsx" => super::xlsx::report_to_xlsx(&report)
+                    .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?,
+                "json" => serde_json::to_vec_pretty(&report)
+                    .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?,
                 _ => {
                     return Err(CliError::Input(format!(
-                        "{}: --out must end in .xlsx or .html",
+                        "{}: --out must end in .xlsx, .html or .json",
                         path.display()
                     )));
                 }
