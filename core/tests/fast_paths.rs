@@ -551,7 +551,10 @@ fn count_objects(j: &J) -> usize {
 }
 
 /// Calls `f` on the `target`-th object of `j` in document order (0: `j`).
-fn with_object(j: &mut J, target: &mut usize, f: &mut dyn FnMut(&mut Vec<(String, J)>)) {
+/// An object's fields.
+type Fields = Vec<(String, J)>;
+
+fn with_object(j: &mut J, target: &mut usize, f: &mut dyn FnMut(&mut Fields)) {
     match j {
         J::Raw(_) => {}
         J::Arr(items) => items.iter_mut().for_each(|i| with_object(i, target, f)),
@@ -574,7 +577,7 @@ fn apply(j: &mut J, e: &Edit) {
         Edit::Duplicate(o, f) | Edit::Remove(o, f) | Edit::Value(o, f, _) => (o, f),
         Edit::Unknown(o, _) => (o, 0),
     };
-    let mut edit_fields = |fields: &mut Vec<(String, J)>| {
+    let mut edit_fields = |fields: &mut Fields| {
         let n = fields.len();
         match *e {
             Edit::Duplicate(..) if n > 0 => {

@@ -107,6 +107,28 @@ fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
+/// The index of the next `"` at or after `i`, eight bytes at a time.
+#[inline]
+fn quote_at(b: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const QUOTE: u64 = ONES * b'"' as u64;
+    while let Some(chunk) = b.get(i..i.wrapping_add(8)) {
+        let q = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?) ^ QUOTE;
+        let hit = q.wrapping_sub(ONES) & !q & HIGH;
+        if hit != 0 {
+            return Some(i + (hit.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    loop {
+        if *b.get(i)? == b'"' {
+            return Some(i);
+        }
+        i += 1;
+    }
+}
+
 /// The scanner: the line as text and bytes, and the position.
 struct Scan<'a> {
     text: &'a str,
@@ -172,9 +194,22 @@ impl<'a> Scan<'a> {
         self.str().map(str::to_owned)
     }
 
+    /// A key or an enum value: the text up to the next `"`, unchecked. Every
+    /// key and wire string is lower-case ASCII letters and `_`, so a text
+    /// with an escape or anything unusual matches none of them and is
+    /// refused by the caller's lookup.
+    #[inline]
+    fn ident(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let end = quote_at(self.b, start)?;
+        self.i = end + 1;
+        self.text.get(start..end)
+    }
+
     #[inline]
     fn wire<T: WireEnum>(&mut self) -> Option<T> {
-        T::from_wire(self.str()?)
+        T::from_wire(self.ident()?)
     }
 
     #[inline]
@@ -306,7 +341,7 @@ impl<'a> Scan<'a> {
             return Some(());
         }
         loop {
-            let key = self.str()?.as_bytes();
+            let key = self.ident()?.as_bytes();
             self.ws();
             self.eat(b':')?;
             self.ws();
@@ -328,14 +363,18 @@ impl<'a> Scan<'a> {
 
     /// A list, reading each element with `item`.
     #[inline]
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(
+        &mut self,
+        capacity: usize,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.eat(b'[')?;
         self.ws();
-        let mut out = Vec::new();
         if self.peek()? == b']' {
             self.i += 1;
-            return Some(out);
+            return Some(Vec::new());
         }
+        let mut out = Vec::with_capacity(capacity);
         loop {
             out.push(item(self)?);
             self.ws();
@@ -411,7 +450,7 @@ impl<'a> Scan<'a> {
                 }
                 b"causes" => {
                     mark(&mut seen, 1 << 8)?;
-                    h.causes = s.list(Scan::wire)?;
+                    h.causes = s.list(4, Scan::wire)?;
                 }
                 b"relocated" => {
                     mark(&mut seen, 1 << 9)?;
@@ -419,7 +458,7 @@ impl<'a> Scan<'a> {
                 }
                 b"exit_steps" => {
                     mark(&mut seen, 1 << 10)?;
-                    h.exit_steps = s.list(Scan::exit_step)?;
+                    h.exit_steps = s.list(6, Scan::exit_step)?;
                 }
                 b"income" => {
                     mark(&mut seen, 1 << 11)?;
@@ -447,7 +486,7 @@ impl<'a> Scan<'a> {
                 }
                 b"members" => {
                     mark(&mut seen, 1 << 17)?;
-                    h.members = s.list(Scan::member)?;
+                    h.members = s.list(8, Scan::member)?;
                 }
                 _ => return None,
             }
