@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+mod json;
+
 use crate::money::Money;
 use crate::trace::{Explanation, TraceStep};
 

@@ -56,6 +56,13 @@ macro_rules! wire_enum {
         impl WireEnum for $name {
             const ALL: &'static [Self] = &[$($name::$variant),+];
             const NAME: &'static str = $wire_name;
+            fn from_wire(s: &str) -> Option<Self> {
+                // The same lookup as the trait's default, as one `match`.
+                match s {
+                    $($wire => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
             fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }
             }

@@ -116,6 +116,14 @@ impl Money {
         Ok(Money::from_decimal_rounded(d))
     }
 
+    /// `cents` fen, below 10¹⁵ (input money checked by the fast household
+    /// reader): the same value and scale as [`Money::parse`] of its text.
+    pub(crate) fn from_cents(cents: u64) -> Money {
+        let lo = (cents & 0xFFFF_FFFF) as u32;
+        let mid = (cents >> 32) as u32;
+        Money(Decimal::from_parts(lo, mid, 0, false, 2))
+    }
+
     /// A published amount: `x` rounded to the fen ([`round_fen`]).
     pub fn from_decimal_rounded(x: Decimal) -> Money {
         Money(round_fen(x))

@@ -46,13 +46,18 @@ pub fn evaluate_stream<W: Write>(
     out: &mut LineOut<W>,
 ) -> io::Result<Tally> {
     let mut tally = Tally::default();
+    // One buffer for every decision line: the hand-written writer appends to
+    // it, and the line goes out in one write.
+    let mut buf = Vec::with_capacity(2048);
     for_each_line(input, |line| {
         let result = parse_household(line.bytes).and_then(|hh| eval.evaluate(&hh, explain));
         let w = out.writer();
         match result {
             Ok(decision) => {
-                serde_json::to_writer(&mut *w, &decision)?;
-                w.write_all(b"\n")?;
+                buf.clear();
+                decision.write_json(&mut buf)?;
+                buf.push(b'\n');
+                w.write_all(&buf)?;
                 tally.ok += 1;
             }
             Err(e) => {

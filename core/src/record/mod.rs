@@ -9,6 +9,7 @@
 //! the assessment date is [`Household::check_on`].
 
 mod claim;
+pub mod fast;
 mod household;
 mod member;
 pub mod parse;
