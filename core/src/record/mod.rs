@@ -12,7 +12,9 @@ mod claim;
 mod household;
 mod member;
 pub mod parse;
+pub mod read;
 pub mod table;
+pub mod xlsx;
 
 pub use claim::Claim;
 pub use household::{Assets, Credit, ExitStep, Guarantees, Household, Income};
