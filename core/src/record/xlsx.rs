@@ -66,8 +66,11 @@ fn iso_datetime(s: &str) -> Option<NaiveDateTime> {
         .or_else(|| crate::date::parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))
 }
 
+/// A sheet's used range, as calamine reads it.
+pub type SheetRange = Range<Data>;
+
 /// The rows of a sheet's used range as [`Cell`]s.
-pub fn sheet_rows(range: &Range<Data>) -> impl Iterator<Item = RowResult> + '_ {
+pub fn sheet_rows(range: &SheetRange) -> impl Iterator<Item = RowResult> + '_ {
     range.rows().map(|r| Ok(r.iter().map(cell).collect()))
 }
 
