@@ -720,3 +720,13 @@ fn villages_are_read_and_bad_or_repeated_rows_reported() {
         ]
     );
 }
+
+#[test]
+fn blank_csv_lines_are_skipped_and_not_counted() {
+    let r = read_csv(
+        "id\n\nH1\n\nH2\n",
+        "household_id,id,sex,birth_date\nH1,P1,male,1980-01-01\n\nH2,P2,male,1980-01-01\n",
+    );
+    assert_eq!(r.errors, vec![]);
+    assert_eq!(r.rows, [1, 2]);
+}
