@@ -48,7 +48,12 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("parse only", |b| {
-        b.iter(|| lines.iter().map(|l| parse_household(l).unwrap().members.len()).sum::<usize>())
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| parse_household(l).unwrap().members.len())
+                .sum::<usize>()
+        })
     });
     g.bench_function("rules only", |b| {
         b.iter(|| {

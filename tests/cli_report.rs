@@ -85,7 +85,10 @@ fn person_lists_are_masked_unless_personal_data_is_revealed() {
     };
     let masked = names(false);
     let revealed = names(true);
-    assert!(!masked.is_empty(), "the demo county has patients the backstop protected");
+    assert!(
+        !masked.is_empty(),
+        "the demo county has patients the backstop protected"
+    );
     assert_eq!(masked.len(), revealed.len());
     for (m, r) in masked.iter().zip(&revealed) {
         assert!(m.ends_with("**") && m.chars().count() == 3, "{m}");

@@ -171,7 +171,7 @@ fn every_record_reads_back_without_error_and_claim_ids_are_unique() {
     assert!(
         claims
             .iter()
-            .any(|c| c.admitted_on.to_string() < "2020".into())
+            .any(|c| c.admitted_on.to_string().as_str() < "2020")
     );
     assert!(claims.iter().any(|c| !c.registered_poor));
     assert!(claims.iter().any(|c| !c.backstop_eligible));

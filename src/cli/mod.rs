@@ -4,6 +4,7 @@ mod audit;
 mod evaluate;
 pub mod jsonl;
 mod policy;
+pub mod registry;
 mod report;
 mod settle;
 mod synth;

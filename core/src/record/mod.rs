@@ -13,7 +13,9 @@ pub mod fast;
 mod household;
 mod member;
 pub mod parse;
+pub mod read;
 pub mod table;
+pub mod xlsx;
 
 pub use claim::Claim;
 pub use household::{Assets, Credit, ExitStep, Guarantees, Household, Income};

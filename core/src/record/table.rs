@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use crate::enums::WireEnum;
 use crate::money::Money;
 use crate::record::{Household, Income, Member};
+use crate::stats::VillageRow;
 
 fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
@@ -244,6 +245,28 @@ columns!(
         MovedOutOn = "moved_out_on", None, date(r.1.moved_out_on);
     }
 );
+
+columns!(
+    /// A column of `villages.csv` (domain.md §8: `village,town,population`).
+    VillageColumn for &VillageRow as v {
+        /// `village` (行政村).
+        Village = "village", Some("行政村"), v.village.clone();
+        /// `town` (乡镇).
+        Town = "town", Some("乡镇"), v.town.clone();
+        /// `population` (人口): the agricultural-registered population.
+        Population = "population", Some("人口"), v.population.to_string();
+    }
+);
+
+/// The English headers of `villages.csv`, in order.
+pub fn village_headers() -> Vec<&'static str> {
+    VillageColumn::ALL.iter().map(|c| c.header()).collect()
+}
+
+/// One row of `villages.csv`.
+pub fn village_row(v: &VillageRow) -> Vec<String> {
+    VillageColumn::ALL.iter().map(|c| c.cell(v)).collect()
+}
 
 /// The English headers of the household table, in order.
 pub fn household_headers() -> Vec<&'static str> {
