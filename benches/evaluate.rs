@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
             out.clear();
             for l in &lines {
                 let d = eval.evaluate(&parse_household(l).unwrap(), false).unwrap();
-                serde_json::to_writer(&mut out, &d).unwrap();
+                d.write_json(&mut out).unwrap();
                 out.push(b'\n');
             }
             black_box(out.len())

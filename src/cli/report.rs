@@ -103,6 +103,7 @@ pub fn run(args: ReportArgs) -> Result<u8, CliError> {
     let policy = load_policy(&args.policy)?;
     let eval = Evaluator::new(&policy, args.as_of);
     let demo;
+    let mut cell_errors = 0usize;
     let (households, claims, villages_rows, assessment, reported, risk_fund) = match &args
         .households
     {
@@ -121,20 +122,28 @@ pub fn run(args: ReportArgs) -> Result<u8, CliError> {
             )
         }
         Some(h) => {
-            let households = if h.extension().is_some_and(|e| e == "jsonl" || e == "json") {
-                jsonl(h, parse_household)?
-            } else {
-                return Err(CliError::Input(format!(
-                    "{}: household tables (CSV/XLSX) need --members; give households JSONL otherwise",
-                    h.display()
-                )));
-            };
+            let (households, table_villages) =
+                if h.extension().is_some_and(|e| e == "jsonl" || e == "json") {
+                    (jsonl(h, parse_household)?, None)
+                } else {
+                    let loaded = super::registry::load_registry(
+                        h,
+                        args.members.as_deref(),
+                        args.villages.as_deref(),
+                    )?;
+                    super::registry::print_cell_errors(&loaded.registry.errors)?;
+                    cell_errors = loaded.registry.errors.len();
+                    (loaded.registry.households, loaded.villages)
+                };
             let claims = args
                 .claims
                 .as_deref()
                 .map(|c| jsonl(c, parse_claim))
                 .transpose()?;
-            let villages_rows = args.villages.as_deref().map(villages).transpose()?;
+            let villages_rows = match table_villages {
+                Some(v) => Some(v),
+                None => args.villages.as_deref().map(villages).transpose()?,
+            };
             let assessment = args
                 .assessment
                 .as_deref()
@@ -208,5 +217,5 @@ pub fn run(args: ReportArgs) -> Result<u8, CliError> {
             })?;
         }
     }
-    Ok(u8::from(evaluated.stats.errors > 0))
+    Ok(u8::from(evaluated.stats.errors > 0 || cell_errors > 0))
 }

@@ -7,6 +7,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use fupin_core::record::table::chinese as zh;
 use fupin_core::record::table::{household_headers, household_row, member_headers, member_rows};
 use fupin_core::synth::{DEFAULT_HOUSEHOLDS, DEFAULT_SEED, Synth, SynthConfig};
 
@@ -25,6 +26,10 @@ pub struct SynthArgs {
     /// households.jsonl and claims.jsonl into (created if missing).
     #[arg(long)]
     out: PathBuf,
+    /// Write the CSV tables with the Chinese headers and labels of the
+    /// national system's exports (interfaces.md §4.1).
+    #[arg(long)]
+    chinese: bool,
 }
 
 /// Runs `fupin synth`.
@@ -39,7 +44,7 @@ pub fn run(args: SynthArgs) -> Result<u8, CliError> {
         seed: args.seed,
         ..SynthConfig::default()
     };
-    write_all(&dir, config)?;
+    write_all(&dir, config, args.chinese)?;
     Ok(0)
 }
 
@@ -123,7 +128,7 @@ impl Table {
 }
 
 /// Writes the five files of the county into `dir`.
-pub fn write_all(dir: &Path, config: SynthConfig) -> Result<(), CliError> {
+pub fn write_all(dir: &Path, config: SynthConfig, chinese: bool) -> Result<(), CliError> {
     let mut synth = Synth::new(config);
     let mut villages = Table::create(dir, "villages.csv", &["village", "town", "population"])?;
     for v in synth.villages() {
@@ -131,14 +136,26 @@ pub fn write_all(dir: &Path, config: SynthConfig) -> Result<(), CliError> {
     }
     villages.finish()?;
 
-    let mut households = Table::create(dir, "households.csv", &household_headers())?;
-    let mut members = Table::create(dir, "members.csv", &member_headers())?;
+    let (hh_headers, m_headers) = if chinese {
+        (zh::household_headers(), zh::member_headers())
+    } else {
+        (household_headers(), member_headers())
+    };
+    let mut households = Table::create(dir, "households.csv", &hh_headers)?;
+    let mut members = Table::create(dir, "members.csv", &m_headers)?;
     let mut jsonl = Out::create(dir, "households.jsonl")?;
     let mut claims = Out::create(dir, "claims.jsonl")?;
     while let Some((hh, cs)) = synth.next_entry() {
-        households.row(household_row(&hh))?;
-        for r in member_rows(&hh) {
-            members.row(r)?;
+        if chinese {
+            households.row(zh::household_row_zh(&hh))?;
+            for r in zh::member_rows_zh(&hh) {
+                members.row(r)?;
+            }
+        } else {
+            households.row(household_row(&hh))?;
+            for r in member_rows(&hh) {
+                members.row(r)?;
+            }
         }
         jsonl.json_line(&hh)?;
         for c in &cs {

@@ -291,6 +291,122 @@ pub fn member_rows(h: &Household) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The Chinese form of the tables, as staff see them in exports from the
+/// national system (interfaces.md §4.1): Chinese headers where the table
+/// has one, Chinese enum labels (之女 for a daughter, 孙子/孙女 for
+/// grandchildren), 是/否 for booleans, `步骤：日期` exit steps.
+pub mod chinese {
+    use super::{Household, HouseholdColumn, MemberColumn, household_row, member_rows};
+    use crate::enums::{
+        Attribute, Cause, CreditRating, ExitStepKind, Health, Housing, Labor, Relation, Schooling,
+        Sex, Status, WireEnum,
+    };
+
+    fn label<E: WireEnum>(cell: &str) -> String {
+        E::from_wire(cell).map_or_else(|| cell.to_owned(), |e| e.zh().to_owned())
+    }
+
+    fn yes_no(cell: &str) -> String {
+        match cell {
+            "true" => "是".to_owned(),
+            "false" => "否".to_owned(),
+            other => other.to_owned(),
+        }
+    }
+
+    fn list(cell: &str, f: impl Fn(&str) -> String) -> String {
+        cell.split(';').map(f).collect::<Vec<_>>().join(";")
+    }
+
+    fn household_cell(c: HouseholdColumn, cell: &str) -> String {
+        use HouseholdColumn as C;
+        if cell.is_empty() {
+            return String::new();
+        }
+        match c {
+            C::Attribute => label::<Attribute>(cell),
+            C::Status => label::<Status>(cell),
+            C::Causes => list(cell, label::<Cause>),
+            C::ExitSteps => list(cell, |item| match item.split_once(':') {
+                Some((step, on)) => format!("{}：{on}", label::<ExitStepKind>(step)),
+                None => item.to_owned(),
+            }),
+            C::GuaranteesHousing => label::<Housing>(cell),
+            C::CreditRating => label::<CreditRating>(cell),
+            C::Relocated
+            | C::GuaranteesFood
+            | C::GuaranteesClothing
+            | C::GuaranteesDrinkingWater
+            | C::AssetsCar
+            | C::AssetsCommercialHousing
+            | C::AssetsBusiness
+            | C::AssetsPublicEmployee => yes_no(cell),
+            _ => cell.to_owned(),
+        }
+    }
+
+    fn member_cell(c: MemberColumn, cell: &str, sex: &str) -> String {
+        use MemberColumn as C;
+        if cell.is_empty() {
+            return String::new();
+        }
+        match c {
+            C::Relation => match (cell, sex) {
+                ("child", "female") => "之女".to_owned(),
+                ("grandchild", "female") => "孙女".to_owned(),
+                ("grandchild", _) => "孙子".to_owned(),
+                _ => label::<Relation>(cell),
+            },
+            C::Sex => label::<Sex>(cell),
+            C::Schooling => label::<Schooling>(cell),
+            C::Health => label::<Health>(cell),
+            C::Labor => label::<Labor>(cell),
+            C::Boarding | C::MedicalInsurance | C::Dibao | C::Veteran => yes_no(cell),
+            _ => cell.to_owned(),
+        }
+    }
+
+    /// Household headers: Chinese where §4.1 names one, English otherwise.
+    pub fn household_headers() -> Vec<&'static str> {
+        HouseholdColumn::ALL
+            .iter()
+            .map(|c| c.zh_header().unwrap_or(c.header()))
+            .collect()
+    }
+
+    /// Member headers: Chinese where §4.1 names one, English otherwise.
+    pub fn member_headers() -> Vec<&'static str> {
+        MemberColumn::ALL
+            .iter()
+            .map(|c| c.zh_header().unwrap_or(c.header()))
+            .collect()
+    }
+
+    /// One household row with Chinese labels.
+    pub fn household_row_zh(h: &Household) -> Vec<String> {
+        HouseholdColumn::ALL
+            .iter()
+            .zip(household_row(h))
+            .map(|(c, cell)| household_cell(*c, &cell))
+            .collect()
+    }
+
+    /// The household's member rows with Chinese labels.
+    pub fn member_rows_zh(h: &Household) -> Vec<Vec<String>> {
+        member_rows(h)
+            .into_iter()
+            .zip(&h.members)
+            .map(|(row, m)| {
+                MemberColumn::ALL
+                    .iter()
+                    .zip(row)
+                    .map(|(c, cell)| member_cell(*c, &cell, m.sex.as_str()))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
