@@ -98,6 +98,23 @@ fn villages(path: &Path) -> Result<Vec<VillageRow>, CliError> {
     Ok(rows)
 }
 
+/// A progress bar on standard error when it is a terminal and the registry
+/// is large (nothing otherwise: pipes and logs stay clean).
+fn progress(total: usize) -> impl FnMut(usize) {
+    let show = total >= 20_000 && io::IsTerminal::is_terminal(&io::stderr());
+    let step = (total / 100).max(1);
+    move |i| {
+        if show && (i % step == 0 || i + 1 == total) {
+            let done = (i + 1) * 40 / total.max(1);
+            let bar: String = "█".repeat(done) + &"·".repeat(40 - done);
+            eprint!("\r评估 evaluating {bar} {}/{total}", i + 1);
+            if i + 1 == total {
+                eprintln!();
+            }
+        }
+    }
+}
+
 /// Runs `fupin report`.
 pub fn run(args: ReportArgs) -> Result<u8, CliError> {
     let policy = load_policy(&args.policy)?;
@@ -175,7 +192,7 @@ pub fn run(args: ReportArgs) -> Result<u8, CliError> {
             )
         }
     };
-    let evaluated = evaluate_registry(&eval, &households, |_| {});
+    let evaluated = evaluate_registry(&eval, &households, progress(households.len()));
     let settlements = claims.as_ref().map(|c| settle_claims(&policy, c));
     let report = Report::build(&ReportInput {
         as_of: args.as_of,
