@@ -1648,3 +1648,271 @@ impl<'de> Deserialize<'de> for Ledger {
         Ok(ledger)
     }
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod differential {
+    //! The integer chain against the decimal chain (the reference): the
+    //! same lines, the same errors, the same ledger, on arbitrary claim
+    //! sequences, huge amounts and policies with odd rates and caps.
+
+    use super::*;
+    use crate::parse_claim;
+    use proptest::prelude::*;
+
+    /// `ningxia-2020` with four-decimal rates and caps in fen.
+    const ODD: &str = r#"
+name = "odd-rates"
+extends = "ningxia-2020"
+
+[parameters."basic.deductible"]
+source = "test"
+values = { "2014-01-01" = { township = "123.45", county = "456.78", city = "999.99", provincial = "1000.01", out_of_region = "1500.5" } }
+
+[parameters."basic.rate"]
+source = "test"
+values = { "2014-01-01" = { township = "0.8333", county = "0.6667", city = "0.5555", provincial = "0.6001", out_of_region = "0.4999" } }
+
+[parameters."basic.poor_deductible_factor"]
+source = "test"
+values = { "2014-01-01" = "0.3333" }
+
+[parameters."basic.poor_rate_uplift"]
+source = "test"
+values = { "2014-01-01" = "0.0333" }
+
+[parameters."basic.annual_cap"]
+source = "test"
+values = { "2014-01-01" = "12345.67" }
+
+[parameters."critical.deductible"]
+source = "test"
+values = { "2014-01-01" = "6400.01" }
+
+[parameters."critical.poor_deductible_factor"]
+source = "test"
+values = { "2014-01-01" = "0.6667" }
+
+[parameters."critical.poor_rate_uplift"]
+source = "test"
+values = { "2014-01-01" = "0.0333" }
+
+[parameters."critical.brackets"]
+source = "test"
+values = { "2014-01-01" = [{ from = "0", rate = "0.6667" }, { from = "1234.56", rate = "0.7777" }, { from = "98765.43", rate = "0.9999" }] }
+
+[parameters."critical.annual_cap"]
+source = "test"
+values = { "2014-01-01" = "54321.09" }
+
+[parameters."supplementary.deductible"]
+source = "test"
+values = { "2014-01-01" = "2999.99" }
+
+[parameters."supplementary.rate"]
+source = "test"
+values = { "2014-01-01" = "0", "2016-04-25" = "0.6667" }
+
+[parameters."supplementary.annual_cap"]
+source = "test"
+values = { "2014-01-01" = "12345.67" }
+
+[parameters."assistance.rate"]
+source = "test"
+values = { "2014-01-01" = "0.7001" }
+
+[parameters."assistance.major_illness_uplift"]
+source = "test"
+values = { "2014-01-01" = "0.1111" }
+
+[parameters."assistance.annual_ceiling"]
+source = "test"
+values = { "2014-01-01" = "12345.67" }
+
+[parameters."assistance.major_illness_annual_ceiling"]
+source = "test"
+values = { "2014-01-01" = "23456.78" }
+
+[parameters."backstop.self_pay_ratio"]
+source = "test"
+values = { "2014-01-01" = "0.0999" }
+
+[parameters."backstop.annual_self_pay_cap"]
+source = "test"
+values = { "2014-01-01" = "4999.99" }
+
+[parameters."backstop.cap_mode"]
+source = "test"
+values = { "2014-01-01" = "min", "2019-07-01" = "max" }
+"#;
+
+    /// A ratio with 7 decimals from 2019: those dates take the decimal
+    /// chain even without `explain`.
+    const FINE: &str = r#"
+name = "fine-ratio"
+extends = "ningxia-2020"
+
+[parameters."backstop.self_pay_ratio"]
+source = "test"
+values = { "2014-01-01" = "0.10", "2019-01-01" = "0.1234567" }
+"#;
+
+    fn policies() -> Vec<Policy> {
+        vec![
+            Policy::builtin("ningxia-2020").unwrap(),
+            Policy::builtin("national-2020").unwrap(),
+            Policy::from_toml_str(ODD, "odd.toml").unwrap(),
+            Policy::from_toml_str(FINE, "fine.toml").unwrap(),
+        ]
+    }
+
+    #[test]
+    fn the_odd_policies_take_the_paths_meant() {
+        let on = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let [_, _, odd, fine] = <[Policy; 4]>::try_from(policies()).unwrap();
+        assert!(FastParams::new(&odd.claim_params(on("2020-03-01")).unwrap()).is_some());
+        assert!(FastParams::new(&fine.claim_params(on("2018-03-01")).unwrap()).is_some());
+        assert!(FastParams::new(&fine.claim_params(on("2020-03-01")).unwrap()).is_none());
+    }
+
+    /// Amounts in fen: small, ordinary, and up to 10¹³ − 0.01 yuan.
+    fn arb_fen() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            0u64..=10_000,
+            0u64..=50_000_000,
+            0u64..=999_999_999_999_999,
+            999_999_999_000_000u64..=999_999_999_999_999,
+            Just(0),
+        ]
+    }
+
+    prop_compose! {
+        fn arb_claim_body()(
+            person in 0u8..3,
+            year in 2015i32..=2021,
+            day in 0u32..365,
+            level in prop::sample::select(vec!["township", "county", "city", "provincial", "out_of_region"]),
+            e in arb_fen(),
+            extra in arb_fen(),
+            poor in prop::bool::weighted(0.8),
+            eligible in prop::bool::weighted(0.8),
+            major in any::<bool>(),
+            repeat in prop::bool::weighted(0.05),
+        ) -> (bool, String) {
+            let date = NaiveDate::from_yo_opt(year, day + 1).unwrap();
+            let total = e.saturating_add(extra).clamp(1, 999_999_999_999_999);
+            let e = e.min(total);
+            let fen = |v: u64| format!("{}.{:02}", v / 100, v % 100);
+            (repeat, format!(
+                r#""person_id":"P{person}","admitted_on":"{date}","hospital_level":"{level}","total_cost":"{}","in_policy_cost":"{}","registered_poor":{poor},"backstop_eligible":{eligible},"major_illness":{major}"#,
+                fen(total), fen(e)
+            ))
+        }
+    }
+
+    /// Claims with ids `C0`, `C1` …, a few of them repeating an earlier id.
+    fn arb_claims() -> impl Strategy<Value = Vec<Claim>> {
+        prop::collection::vec(arb_claim_body(), 1..60).prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (repeat, body))| {
+                    let id = if repeat { i / 2 } else { i };
+                    parse_claim(format!(r#"{{"id":"C{id}",{body}}}"#).as_bytes()).unwrap()
+                })
+                .collect()
+        })
+    }
+
+    fn line(r: Result<Settlement, RecordError>) -> String {
+        match r {
+            Ok(s) => serde_json::to_string(&s).unwrap(),
+            Err(e) => format!("error {} {}", e.code, e.message),
+        }
+    }
+
+    /// Settles `claims` on both chains; checks line by line and the ledgers.
+    fn both(policy: &Policy, claims: &[Claim]) -> Result<(), TestCaseError> {
+        let (mut fast, mut reference) = (Ledger::new(), Ledger::new());
+        for c in claims {
+            let a = line(fast.settle_with(policy, c, false, true));
+            let b = line(reference.settle_with(policy, c, false, false));
+            prop_assert_eq!(a, b, "claim {}", c.id);
+        }
+        prop_assert_eq!(&fast, &reference);
+        prop_assert_eq!(
+            serde_json::to_string(&fast).unwrap(),
+            serde_json::to_string(&reference).unwrap()
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn the_integer_chain_gives_the_decimal_chains_numbers(
+            policy in prop::sample::select(policies()), claims in arb_claims()
+        ) {
+            both(&policy, &claims)?;
+        }
+    }
+
+    /// A hundred stays of 10¹³ − 0.01 yuan in one person-year push its sums
+    /// past the integer chain's range: the decimal chain takes over, with
+    /// the same numbers up to the last claim.
+    #[test]
+    fn sums_beyond_the_integer_range_go_through_decimals() {
+        for policy in policies() {
+            let claims: Vec<Claim> = (0..100)
+                .map(|i| {
+                    parse_claim(
+                        format!(
+                            r#"{{"id":"C{i}","person_id":"P","admitted_on":"2020-03-01","hospital_level":"city","total_cost":"9999999999999.99","in_policy_cost":"9999999999999.98","major_illness":true}}"#
+                        )
+                        .as_bytes(),
+                    )
+                    .unwrap()
+                })
+                .collect();
+            both(&policy, &claims).unwrap();
+        }
+    }
+
+    /// Ids whose 64-bit hashes collide are still told apart.
+    #[test]
+    fn a_hash_collision_is_not_a_duplicate() {
+        let mut t = IdTable::default();
+        assert_eq!(t.push(7, "A"), Some(0));
+        assert_eq!(t.find(7, "B"), None);
+        assert_eq!(t.push(7, "B"), Some(1));
+        assert_eq!(t.find(7, "A"), Some(0));
+        assert_eq!(t.find(7, "B"), Some(1));
+        assert_eq!(t.find(7, "C"), None);
+        assert_eq!(t.iter().collect::<Vec<_>>(), ["A", "B"]);
+    }
+
+    #[test]
+    fn ids_read_back_as_given() {
+        for s in [
+            "",
+            "C1",
+            "二十二个字节的编号xx",
+            &"x".repeat(22),
+            &"y".repeat(23),
+            &"长".repeat(40),
+        ] {
+            let id = Id::new(s);
+            assert_eq!(id.as_str(), s);
+            assert_eq!(id.to_string(), s);
+            assert_eq!(
+                serde_json::to_string(&id).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+}
