@@ -129,6 +129,17 @@ impl Money {
         Money(round_fen(x))
     }
 
+    /// `fen` hundredths of a yuan (exact, scale 2).
+    ///
+    /// ```
+    /// use fupin_core::Money;
+    /// assert_eq!(Money::from_fen(2_140_050).to_string(), "21400.50");
+    /// assert_eq!(Money::from_fen(0), Money::ZERO);
+    /// ```
+    pub fn from_fen(fen: i64) -> Money {
+        Money(Decimal::new(fen, 2))
+    }
+
     /// The amount as a decimal (scale 2).
     pub fn as_decimal(self) -> Decimal {
         self.0

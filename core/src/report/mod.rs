@@ -159,7 +159,7 @@ impl SettlementStats {
         for (acc, p) in self.payers.iter_mut().zip(parts) {
             *acc += p.as_decimal();
         }
-        let key = (s.person_id.clone(), s.year);
+        let key = (s.person_id.to_string(), s.year);
         if !s.backstop.is_zero() || self.protected.contains_key(&key) {
             let e = self.protected.entry(key).or_default();
             e.0 += 1;
