@@ -24,7 +24,7 @@
 use chrono::NaiveDate;
 
 use super::{Assets, Credit, ExitStep, Guarantees, Household, Income, Member};
-use crate::enums::{Attribute, Sex, Status, WireEnum};
+use crate::enums::{Sex, WireEnum};
 use crate::mask::{IdNumber, PersonName};
 use crate::money::Money;
 
@@ -393,26 +393,7 @@ impl<'a> Scan<'a> {
     }
 
     fn household(&mut self) -> Option<Household> {
-        let mut h = Household {
-            id: String::new(),
-            town: String::new(),
-            village: String::new(),
-            attribute: Attribute::General,
-            status: Status::Poor,
-            identified_on: None,
-            exited_on: None,
-            returned_on: None,
-            causes: Vec::new(),
-            relocated: false,
-            exit_steps: Vec::new(),
-            income: Income::default(),
-            last_year_income: None,
-            rigid_expenses: Money::ZERO,
-            guarantees: Guarantees::default(),
-            assets: Assets::default(),
-            credit: None,
-            members: Vec::new(),
-        };
+        let mut h = Household::with_defaults();
         let mut seen = 0u32;
         self.object(|s, key| {
             match key {

@@ -211,6 +211,32 @@ pub struct ExitStep {
 }
 
 impl Household {
+    /// A household with every field at its default (interfaces.md §2.1) and
+    /// an empty id and member list: the starting point of the readers,
+    /// which then fill in what the input gives.
+    pub(crate) fn with_defaults() -> Household {
+        Household {
+            id: String::new(),
+            town: String::new(),
+            village: String::new(),
+            attribute: Attribute::General,
+            status: Status::Poor,
+            identified_on: None,
+            exited_on: None,
+            returned_on: None,
+            causes: Vec::new(),
+            relocated: false,
+            exit_steps: Vec::new(),
+            income: Income::default(),
+            last_year_income: None,
+            rigid_expenses: Money::ZERO,
+            guarantees: Guarantees::default(),
+            assets: Assets::default(),
+            credit: None,
+            members: Vec::new(),
+        }
+    }
+
     /// The date-independent validation of interfaces.md §1 that serde cannot
     /// express, in field order: a step of `exit_steps` given twice
     /// (`duplicate_exit_step`, at the second occurrence's `step`), then an

@@ -766,36 +766,13 @@ impl Draft {
     }
 }
 
-fn empty_household() -> Household {
-    Household {
-        id: String::new(),
-        town: String::new(),
-        village: String::new(),
-        attribute: Attribute::General,
-        status: Status::Poor,
-        identified_on: None,
-        exited_on: None,
-        returned_on: None,
-        causes: Vec::new(),
-        relocated: false,
-        exit_steps: Vec::new(),
-        income: Income::default(),
-        last_year_income: None,
-        rigid_expenses: Money::ZERO,
-        guarantees: super::Guarantees::default(),
-        assets: super::Assets::default(),
-        credit: None,
-        members: Vec::new(),
-    }
-}
-
 fn household_draft(
     row: usize,
     slots: &Header<HouseholdColumn>,
     cells: Vec<Cell>,
     errors: &mut Vec<CellError>,
 ) -> Draft {
-    let mut h = empty_household();
+    let mut h = Household::with_defaults();
     let mut bad = read_cells(slots, cells, |col, cell| set_household(&mut h, col, cell));
     if h.id.is_empty() && has_column(slots, HouseholdColumn::Id) {
         bad.push(missing(header_of(slots, HouseholdColumn::Id, "id"), "id"));
