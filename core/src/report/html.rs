@@ -218,12 +218,7 @@ impl Report {
             self.as_of,
             escape(&self.policy)
         );
-        let threshold = self
-            .section("incidence")
-            .and_then(|s| s.notes.first())
-            .and_then(|n| n.split('%').next())
-            .and_then(|n| n.rsplit(' ').next())
-            .and_then(|n| n.parse::<Decimal>().ok());
+        let threshold = self.village_incidence_line;
         for (i, s) in self.sections.iter().enumerate() {
             let _ = write!(
                 out,

@@ -124,6 +124,8 @@ pub struct Report {
     pub as_of: NaiveDate,
     /// The policy used.
     pub policy: String,
+    /// `exit.village_incidence_max` as a percentage (the incidence chart's line).
+    pub village_incidence_line: Option<Decimal>,
     /// Sections in order.
     pub sections: Vec<Section>,
 }
@@ -745,6 +747,7 @@ impl Report {
             title: label("脱贫攻坚统计报告", "Poverty alleviation statistics report"),
             as_of: input.as_of,
             policy: input.policy.name().to_owned(),
+            village_incidence_line: Ratio::new(sp.exit_village_incidence_max.value, 1).percent(),
             sections,
         })
     }
