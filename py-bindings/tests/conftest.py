@@ -1,0 +1,53 @@
+"""Shared records: the interface example household of interfaces.md §3.1,
+written by hand, and the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fupin
+import pytest
+
+
+def interface_household(wage: object = "18000") -> dict[str, Any]:
+    """4 persons, wage 18 000, no dibao received; P3's identity number fails its checksum."""
+    return {
+        "id": "H1",
+        "credit": {"rating": "excellent"},
+        "income": {"wage": wage},
+        "members": [
+            {"id": "P1", "relation": "head", "sex": "male", "birth_date": "1970-06-15"},
+            {"id": "P2", "relation": "spouse", "sex": "female", "birth_date": "1972-03-01"},
+            {
+                "id": "P3",
+                "relation": "child",
+                "sex": "male",
+                "birth_date": "2016-03-01",
+                "schooling": "preschool",
+                "id_number": "640122201603010017",
+            },
+            {"id": "P4", "relation": "child", "sex": "female", "birth_date": "2000-01-01"},
+        ],
+    }
+
+
+def single_person(wage: object, hid: str = "H2") -> dict[str, Any]:
+    """One adult head: per-capita income is the wage."""
+    return {
+        "id": hid,
+        "income": {"wage": wage},
+        "members": [
+            {
+                "id": "P9",
+                "name": "张三丰",
+                "relation": "head",
+                "sex": "male",
+                "birth_date": "1980-01-01",
+            }
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def ningxia() -> fupin.Policy:
+    return fupin.Policy.builtin("ningxia-2020")
