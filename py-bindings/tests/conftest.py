@@ -3,6 +3,10 @@ written by hand, and the policy."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import fupin
@@ -51,3 +55,23 @@ def single_person(wage: object, hid: str = "H2") -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def ningxia() -> fupin.Policy:
     return fupin.Policy.builtin("ningxia-2020")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fupin_binary() -> Path | None:
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    path = target / "debug" / "fupin"
+    return path if path.is_file() else None
+
+
+def run_cli(args: list[str], lines: list[dict[str, Any]]) -> list[str]:
+    binary = fupin_binary()
+    if binary is None:
+        pytest.skip("target/debug/fupin is absent: run `cargo build` at the repository root first")
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    out = subprocess.run(
+        [str(binary), *args], input=text.encode(), capture_output=True, check=False
+    )
+    return out.stdout.decode().splitlines()
