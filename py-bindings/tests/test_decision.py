@@ -76,7 +76,7 @@ def test_the_explanation_of_a_household_a_fen_below_the_line(ningxia: fupin.Poli
     assert "3999.99" in d.explain("en")
     assert "张三丰" not in d.explain("zh") + d.explain("en")
     with pytest.raises(fupin.ValidationError):
-        d.explain("fr")
+        d.explain("fr")  # type: ignore[arg-type]
 
 
 def test_explain_true_gives_the_same_text_and_a_trace_in_rule_order(ningxia: fupin.Policy) -> None:

@@ -132,7 +132,7 @@ def test_errors_name_nested_fields_and_mask_personal_data() -> None:
 
 def test_a_non_dict_or_a_non_str_key_is_wrong_type() -> None:
     with pytest.raises(fupin.ValidationError) as info:
-        fupin.Household.from_dict(["H1"])
+        fupin.Household.from_dict(["H1"])  # type: ignore[arg-type]
     assert info.value.code == "wrong_type"
     d = interface_household()
     d["income"] = {1: "18000"}
