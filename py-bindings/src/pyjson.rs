@@ -120,7 +120,11 @@ fn write_value(
     } else if let Ok(b) = v.cast::<PyBool>() {
         out.push_str(if b.is_true() { "true" } else { "false" });
     } else if let Ok(i) = v.cast::<PyInt>() {
-        out.push_str(&i.str()?.to_cow()?);
+        // The value, not `str()`: an IntEnum member's `str` may be its name.
+        match i.extract::<i128>() {
+            Ok(n) => out.push_str(&n.to_string()),
+            Err(_) => out.push_str(&i.call_method0("__index__")?.repr()?.to_cow()?),
+        }
     } else if let Ok(s) = v.cast::<PyString>() {
         write_str(out, &s.to_cow()?);
     } else if let Ok(f) = v.cast::<PyFloat>() {

@@ -4,6 +4,7 @@ so validation and error codes are exactly those of `fupin evaluate`."""
 from __future__ import annotations
 
 import datetime
+import enum
 from decimal import Decimal
 
 import fupin
@@ -100,6 +101,15 @@ def test_money_values_of_every_python_type(wage: object, code: str | None) -> No
     assert info.value.code == code
     assert info.value.field == "income.wage"
     assert info.value.record_id == "H1"
+
+
+class Amount(enum.IntEnum):
+    WAGE = 18000
+
+
+def test_an_int_enum_is_read_as_its_value_not_its_name() -> None:
+    h = fupin.Household.from_dict(interface_household(wage=Amount.WAGE))
+    assert h.to_dict()["income"]["wage"] == Decimal("18000.00")
 
 
 def test_dates_may_be_datetime_date_but_not_datetime() -> None:
