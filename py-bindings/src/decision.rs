@@ -397,6 +397,12 @@ impl PyDecision {
         })
     }
 
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyDecision>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "Decision(household_id={}, as_of={}, per_capita_income=Decimal('{}'), exit_eligible={}, monitoring='{}')",

@@ -102,6 +102,12 @@ impl PySettlement {
         })
     }
 
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PySettlement>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         let s = &self.inner;
         format!(

@@ -58,6 +58,22 @@ impl PyHousehold {
         guard(py, || record_dict(py, &self.inner))
     }
 
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyHousehold>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    /// Pickles through ``to_dict()``: ``Household.from_dict`` reads it back.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let py = slf.py();
+        let state = slf.get().to_dict(py)?;
+        Ok((slf.get_type().getattr("from_dict")?, (state,)))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "Household(id={}, members={})",
@@ -105,6 +121,22 @@ impl PyClaim {
     /// ``datetime.date``); ``Claim.from_dict`` reads it back.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || record_dict(py, &self.inner))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyClaim>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    /// Pickles through ``to_dict()``: ``Claim.from_dict`` reads it back.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let py = slf.py();
+        let state = slf.get().to_dict(py)?;
+        Ok((slf.get_type().getattr("from_dict")?, (state,)))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import pickle
 from decimal import Decimal
 
 import fupin
@@ -198,3 +199,20 @@ def test_a_claim_with_in_policy_cost_above_total_is_refused() -> None:
             }
         )
     assert (info.value.code, info.value.record_id) == ("in_policy_cost_exceeds_total", "C2")
+
+
+def test_records_compare_by_value_and_pickle() -> None:
+    h = fupin.Household.from_dict(interface_household())
+    assert h == fupin.Household.from_dict(interface_household())
+    assert h != fupin.Household.from_dict(interface_household(wage="18000.01"))
+    assert pickle.loads(pickle.dumps(h)) == h
+    c = fupin.Claim.from_dict(
+        {
+            "id": "C1",
+            "person_id": "P1",
+            "admitted_on": "2020-03-01",
+            "hospital_level": "county",
+            "total_cost": "30000",
+        }
+    )
+    assert pickle.loads(pickle.dumps(c)) == c

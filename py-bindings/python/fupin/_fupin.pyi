@@ -118,6 +118,12 @@ class Household:
         """Every field in the JSON shape, money as ``Decimal`` and dates as
         ``datetime.date``; ``Household.from_dict`` reads it back."""
 
+    def __eq__(self, other: object, /) -> bool:
+        """Equal records (every field)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickles through ``to_dict()``."""
+
 @final
 class Claim:
     """A medical claim (interfaces.md §2.3), validated."""
@@ -142,6 +148,12 @@ class Claim:
     def to_dict(self) -> dict[str, Any]:
         """Every field in the JSON shape, money as ``Decimal`` and dates as
         ``datetime.date``; ``Claim.from_dict`` reads it back."""
+
+    def __eq__(self, other: object, /) -> bool:
+        """Equal records (every field)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickles through ``to_dict()``."""
 
 @final
 class ExitResult:
@@ -317,6 +329,9 @@ class Decision:
     def _repr_html_(self) -> str:
         """A small HTML table for notebooks."""
 
+    def __eq__(self, other: object, /) -> bool:
+        """Equal results (every field, trace included)."""
+
 @final
 class Settlement:
     """The settlement of one claim (interfaces.md §3.2): six components that
@@ -372,6 +387,9 @@ class Settlement:
     def to_json(self) -> str:
         """Exactly the line ``fupin settle`` writes (without the newline)."""
 
+    def __eq__(self, other: object, /) -> bool:
+        """Equal results (every field, trace included)."""
+
 @final
 class Ledger:
     """Year-to-date sums of every person settled so far and every claim id
@@ -418,6 +436,9 @@ class Ledger:
 
     def __setstate__(self, state: str) -> None:
         """Restores a pickled state."""
+
+    def __eq__(self, other: object, /) -> bool:
+        """Equal ledgers (the same claims and year-to-date sums)."""
 
 def _panic_for_tests(secret: str) -> None:
     """Panics inside the guard (tests only)."""
