@@ -66,12 +66,18 @@ def fupin_binary() -> Path | None:
     return path if path.is_file() else None
 
 
-def run_cli(args: list[str], lines: list[dict[str, Any]]) -> list[str]:
+def run_cli_text(args: list[str], text: str = "") -> list[str]:
+    """The output lines of the built `fupin` binary (the test is skipped when it is absent)."""
     binary = fupin_binary()
     if binary is None:
         pytest.skip("target/debug/fupin is absent: run `cargo build` at the repository root first")
-    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     out = subprocess.run(
         [str(binary), *args], input=text.encode(), capture_output=True, check=False
     )
     return out.stdout.decode().splitlines()
+
+
+def run_cli(args: list[str], lines: list[dict[str, Any]]) -> list[str]:
+    """`fupin ARGS` over records written as JSON Lines."""
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return run_cli_text(args, text)
