@@ -36,6 +36,7 @@ fn _fupin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<policy::PyPolicy>()?;
     m.add_class::<records::PyHousehold>()?;
+    m.add_class::<records::PyMember>()?;
     m.add_class::<records::PyClaim>()?;
     m.add_class::<decision::PyDecision>()?;
     m.add_class::<decision::ExitResult>()?;

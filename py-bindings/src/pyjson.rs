@@ -142,6 +142,11 @@ fn write_value(
         out.push_str(&text);
     } else if v.is_instance(&c.date)? && !v.is_instance(&c.datetime)? {
         write_str(out, &v.call_method0("isoformat")?.str()?.to_cow()?);
+    } else if let Ok(m) = v.cast::<crate::records::PyMember>() {
+        // A Member object in a household's list: its own JSON shape.
+        let text = serde_json::to_string(&m.get().inner)
+            .map_err(|e| WalkError::Py(crate::errors::internal_error(v.py(), &e.to_string())))?;
+        out.push_str(&text);
     } else if let Ok(d) = v.cast::<PyDict>() {
         out.push('{');
         for (n, (k, item)) in d.iter().enumerate() {
@@ -184,7 +189,7 @@ fn write_value(
             ErrorCode::WrongType,
             field(path),
             format!(
-                "{}a value of type {} has no JSON form (use str, int, bool, None, Decimal, float, datetime.date, list or dict)",
+                "{}a value of type {} has no JSON form (use str, int, bool, None, Decimal, float, datetime.date, list, dict or Member)",
                 at(path),
                 type_name(v)
             ),

@@ -4,7 +4,8 @@
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use fupin_core::{Claim, Household, parse_claim, parse_household};
+use fupin_core::record::parse::parse_record;
+use fupin_core::{Claim, Household, Member, parse_claim, parse_household};
 
 use crate::errors::{IntoPyResult, internal_error};
 use crate::guard::guard;
@@ -52,6 +53,16 @@ impl PyHousehold {
         &self.inner.id
     }
 
+    /// The members on the household's register, in order.
+    #[getter]
+    fn members(&self) -> Vec<PyMember> {
+        self.inner
+            .members
+            .iter()
+            .map(|m| PyMember { inner: m.clone() })
+            .collect()
+    }
+
     /// The household as a dict in the JSON shape (money ``Decimal``, dates
     /// ``datetime.date``); ``Household.from_dict`` reads it back.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -79,6 +90,73 @@ impl PyHousehold {
             "Household(id={}, members={})",
             py_repr(py, &self.inner.id),
             self.inner.members.len()
+        )
+    }
+}
+
+/// A member of a household (interfaces.md §2.2), validated. ``repr`` masks
+/// the name and the identity number.
+#[pyclass(name = "Member", module = "fupin", frozen)]
+pub struct PyMember {
+    pub(crate) inner: Member,
+}
+
+#[pymethods]
+impl PyMember {
+    /// A member from a dict in the JSON shape of interfaces.md §2.2; a
+    /// ``Member`` may stand in a household dict's ``members`` list.
+    ///
+    /// Raises:
+    ///     ValidationError: the dict is not a valid member.
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let text = dict_to_json(d, "member")?;
+            let inner = parse_record::<Member>(text.as_bytes()).py_err(py)?;
+            Ok(PyMember { inner })
+        })
+    }
+
+    /// The person number.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The member as a dict in the JSON shape (dates ``datetime.date``).
+    /// Holds the unmasked name and identity number.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || record_dict(py, &self.inner))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyMember>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    /// Pickles through ``to_dict()``: ``Member.from_dict`` reads it back.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let py = slf.py();
+        let state = slf.get().to_dict(py)?;
+        Ok((slf.get_type().getattr("from_dict")?, (state,)))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let m = &self.inner;
+        let id_number = m
+            .id_number
+            .as_ref()
+            .map_or_else(|| "None".to_owned(), |n| py_repr(py, &n.masked()));
+        format!(
+            "Member(id={}, name={}, id_number={}, birth_date={})",
+            py_repr(py, &m.id),
+            py_repr(py, &m.name.masked()),
+            id_number,
+            m.birth_date
         )
     }
 }

@@ -216,3 +216,36 @@ def test_records_compare_by_value_and_pickle() -> None:
         }
     )
     assert pickle.loads(pickle.dumps(c)) == c
+
+
+def test_members_are_read_and_their_repr_is_masked() -> None:
+    m = fupin.Member.from_dict(
+        {
+            "id": "P1",
+            "name": "张三丰",
+            "id_number": "64012219800101123X",
+            "sex": "male",
+            "birth_date": "1980-01-01",
+        }
+    )
+    assert repr(m) == (
+        "Member(id='P1', name='张**', id_number='640122********123X', birth_date=1980-01-01)"
+    )
+    assert m.to_dict()["name"] == "张三丰"
+    assert pickle.loads(pickle.dumps(m)) == m
+    h = fupin.Household.from_dict({"id": "H5", "members": [m]})
+    assert h.members == [m]
+    assert [x.id for x in fupin.Household.from_dict(interface_household()).members] == [
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+    ]
+    with pytest.raises(fupin.ValidationError) as info:
+        fupin.Member.from_dict({"id": "P2", "sex": "male", "birth_date": "1980-01-01",
+                                "disability_grade": 5})
+    assert (info.value.code, info.value.record_id, info.value.field) == (
+        "out_of_range",
+        "P2",
+        "disability_grade",
+    )

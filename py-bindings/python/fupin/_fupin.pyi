@@ -11,6 +11,7 @@ __all__ = [
     "__version__",
     "Policy",
     "Household",
+    "Member",
     "Claim",
     "Decision",
     "ExitResult",
@@ -114,12 +115,44 @@ class Household:
     def id(self) -> str:
         """The household number (户编号)."""
 
+    @property
+    def members(self) -> list[Member]:
+        """The members on the household's register, in order."""
+
     def to_dict(self) -> dict[str, Any]:
         """Every field in the JSON shape, money as ``Decimal`` and dates as
         ``datetime.date``; ``Household.from_dict`` reads it back."""
 
     def __eq__(self, other: object, /) -> bool:
         """Equal records (every field)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickles through ``to_dict()``."""
+
+@final
+class Member:
+    """A member of a household (interfaces.md §2.2), validated. ``repr``
+    masks the name and the identity number."""
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> Member:
+        """A member from a dict in the JSON shape of interfaces.md §2.2; a
+        ``Member`` may stand in a household dict's ``members`` list.
+
+        Raises:
+            ValidationError: listing the problem.
+        """
+
+    @property
+    def id(self) -> str:
+        """The person number."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field in the JSON shape, dates as ``datetime.date`` (holds
+        the unmasked name and identity number)."""
+
+    def __eq__(self, other: object, /) -> bool:
+        """Equal members (every field)."""
 
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         """Pickles through ``to_dict()``."""
