@@ -5,9 +5,13 @@
 //! every entry point under the panic guard (`guard.rs`).
 
 mod convert;
+mod decision;
 mod errors;
 mod guard;
+mod ledger;
 mod policy;
+mod pyjson;
+mod records;
 
 use chrono::NaiveDate;
 use pyo3::prelude::*;
@@ -31,6 +35,18 @@ fn _fupin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     guard::install_quiet_hook();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<policy::PyPolicy>()?;
+    m.add_class::<records::PyHousehold>()?;
+    m.add_class::<records::PyMember>()?;
+    m.add_class::<records::PyClaim>()?;
+    m.add_class::<decision::PyDecision>()?;
+    m.add_class::<decision::ExitResult>()?;
+    m.add_class::<decision::MonitoringResult>()?;
+    m.add_class::<decision::DibaoResult>()?;
+    m.add_class::<decision::IdentificationResult>()?;
+    m.add_class::<decision::EntitlementsResult>()?;
+    m.add_class::<decision::CreditResult>()?;
+    m.add_class::<ledger::PyLedger>()?;
+    m.add_class::<ledger::PySettlement>()?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -6,8 +6,11 @@ use pyo3::types::PyDict;
 use fupin_core::policy::Policy;
 
 use crate::convert::{date_arg, param_value};
+use crate::decision::PyDecision;
 use crate::errors::IntoPyResult;
 use crate::guard::guard;
+use crate::ledger::{PySettlement, settle_one};
+use crate::records::household_arg;
 
 /// A policy: every parameter of the rules with dated values, each with its
 /// unit, source and status. Built-in: ``"ningxia-2020"`` and ``"national-2020"``.
@@ -111,6 +114,59 @@ impl PyPolicy {
                     Ok(row)
                 })
                 .collect()
+        })
+    }
+
+    /// Evaluates a household on a date (interfaces.md §3.1).
+    ///
+    /// Args:
+    ///     household: a ``Household``, or a dict in its JSON shape.
+    ///     as_of: a ``datetime.date`` or ISO string; default 2020-12-31.
+    ///     explain: include the explanation and the ``trace``.
+    ///
+    /// Raises:
+    ///     ValidationError: an invalid household (also ``no_counted_member``
+    ///         and the other date-dependent checks).
+    #[pyo3(signature = (household, as_of = None, *, explain = false))]
+    fn evaluate(
+        slf: &Bound<'_, Self>,
+        household: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        explain: bool,
+    ) -> PyResult<PyDecision> {
+        let py = slf.py();
+        guard(py, || {
+            let d = match as_of {
+                Some(v) => date_arg(v, "as_of")?,
+                None => crate::default_date(),
+            };
+            let hh = household_arg(household)?;
+            PyDecision::evaluate(py, slf.clone().unbind(), hh, d, explain)
+        })
+    }
+
+    /// Settles claims in order through a fresh ``Ledger`` (interfaces.md §3.2).
+    ///
+    /// Args:
+    ///     claims: ``Claim`` objects or dicts in their JSON shape.
+    ///     explain: include each settlement's ``trace``.
+    ///
+    /// Raises:
+    ///     ValidationError: the first invalid or duplicate claim.
+    #[pyo3(signature = (claims, *, explain = false))]
+    fn settle(
+        &self,
+        py: Python<'_>,
+        claims: &Bound<'_, PyAny>,
+        explain: bool,
+    ) -> PyResult<Vec<PySettlement>> {
+        guard(py, || {
+            let mut ledger = fupin_core::Ledger::new();
+            let mut out = Vec::new();
+            for claim in claims.try_iter()? {
+                out.push(settle_one(py, &mut ledger, &self.inner, &claim?, explain)?);
+            }
+            Ok(out)
         })
     }
 

@@ -5,20 +5,51 @@ Quick start::
     import fupin
     policy = fupin.Policy.builtin("ningxia-2020")
     policy.parameter("backstop.annual_self_pay_cap", on="2020-06-30")  # Decimal('5000')
+    hh = fupin.Household.from_dict({"id": "H1", "members": [...]})
+    d = policy.evaluate(hh, as_of="2020-12-31")   # d.exit.eligible, d.explain("zh")
+    ledger = fupin.Ledger()
+    s = ledger.settle({"id": "C1", ...}, policy)   # s.self_pay
 
 Every error fupin raises derives from :class:`fupin.FupinError`.
 """
 
 from __future__ import annotations
 
-from fupin._fupin import Policy, __version__
+from fupin._fupin import (
+    Claim,
+    CreditResult,
+    Decision,
+    DibaoResult,
+    EntitlementsResult,
+    ExitResult,
+    Household,
+    IdentificationResult,
+    Ledger,
+    Member,
+    MonitoringResult,
+    Policy,
+    Settlement,
+    __version__,
+)
 from fupin.exceptions import FupinError, InternalError, PolicyError, ValidationError
 
 __all__ = [
     "__version__",
+    "Claim",
+    "CreditResult",
+    "Decision",
+    "DibaoResult",
+    "EntitlementsResult",
+    "ExitResult",
     "FupinError",
+    "Household",
+    "IdentificationResult",
     "InternalError",
+    "Ledger",
+    "Member",
+    "MonitoringResult",
     "Policy",
     "PolicyError",
+    "Settlement",
     "ValidationError",
 ]
