@@ -12,6 +12,7 @@ mod ledger;
 mod policy;
 mod pyjson;
 mod records;
+mod registry;
 
 use chrono::NaiveDate;
 use pyo3::prelude::*;
@@ -47,6 +48,7 @@ fn _fupin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decision::CreditResult>()?;
     m.add_class::<ledger::PyLedger>()?;
     m.add_class::<ledger::PySettlement>()?;
+    m.add_class::<registry::PyRegistry>()?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

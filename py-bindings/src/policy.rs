@@ -117,6 +117,23 @@ impl PyPolicy {
         })
     }
 
+    /// Every parameter in force on a date as a pandas DataFrame with columns
+    /// ``name``, ``value``, ``since``, ``status``, ``unit`` and ``source``
+    /// (the rows of ``parameters(on)``; pandas is imported only here).
+    #[pyo3(signature = (on = None))]
+    fn show<'py>(
+        &self,
+        py: Python<'py>,
+        on: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rows = self.parameters(py, on)?;
+        guard(py, || {
+            py.import("fupin.frames")?
+                .getattr("parameters_frame")?
+                .call1((rows,))
+        })
+    }
+
     /// Evaluates a household on a date (interfaces.md §3.1).
     ///
     /// Args:

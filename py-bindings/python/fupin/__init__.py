@@ -9,6 +9,11 @@ Quick start::
     d = policy.evaluate(hh, as_of="2020-12-31")   # d.exit.eligible, d.explain("zh")
     ledger = fupin.Ledger()
     s = ledger.settle({"id": "C1", ...}, policy)   # s.self_pay
+    reg = fupin.Registry.read_csv("households.csv", "members.csv")
+    reg.summary(by="town"); reg.evaluate(); reg.errors   # pandas DataFrames
+
+pandas is imported only when a DataFrame is asked for (``fupin.frames``);
+``Policy.show`` is implemented in Rust and builds its frame there too.
 
 Every error fupin raises derives from :class:`fupin.FupinError`.
 """
@@ -28,6 +33,7 @@ from fupin._fupin import (
     Member,
     MonitoringResult,
     Policy,
+    Registry,
     Settlement,
     __version__,
 )
@@ -50,6 +56,7 @@ __all__ = [
     "MonitoringResult",
     "Policy",
     "PolicyError",
+    "Registry",
     "Settlement",
     "ValidationError",
 ]

@@ -22,9 +22,12 @@ __all__ = [
     "CreditResult",
     "Ledger",
     "Settlement",
+    "Registry",
     "_panic_for_tests",
 ]
 
+_Dimension = Literal["town", "village", "status", "attribute", "main_cause", "identified_year"]
+_DataFrame = Any  # a pandas.DataFrame (pandas is imported lazily)
 _ParamValue = Decimal | int | bool | datetime.date | str | dict[str, Decimal] | list[dict[str, Decimal]]
 
 @final
@@ -61,6 +64,11 @@ class Policy:
 
     def parameters(self, on: str | datetime.date | None = None) -> list[dict[str, Any]]:
         """Every parameter in force on a date: name, value, since, status, unit, source."""
+
+    def show(self, on: str | datetime.date | None = None) -> _DataFrame:
+        """Every parameter in force on a date as a pandas DataFrame with columns
+        ``name``, ``value``, ``since``, ``status``, ``unit`` and ``source``
+        (the rows of ``parameters(on)``; pandas is imported only here)."""
 
     def evaluate(
         self,
@@ -472,6 +480,80 @@ class Ledger:
 
     def __eq__(self, other: object, /) -> bool:
         """Equal ledgers (the same claims and year-to-date sums)."""
+
+@final
+class Registry:
+    """A county register read from the interfaces.md §4.1 tables: one entry
+    per household row, the bad cells (``errors``) and the villages.
+    Defaults: ``policy`` the built-in ``ningxia-2020``, ``as_of`` 2020-12-31."""
+
+    @staticmethod
+    def read_csv(
+        households: str | os.PathLike[str],
+        members: str | os.PathLike[str],
+        villages: str | os.PathLike[str] | None = None,
+    ) -> Registry:
+        """Reads the household and member tables (and optionally ``villages.csv``)
+        from CSV files. Bad cells do not raise: they are listed in ``errors``.
+
+        Raises:
+            OSError: a file cannot be opened.
+            ValidationError: a file cannot be read as CSV at all.
+        """
+
+    @staticmethod
+    def read_excel(path: str | os.PathLike[str]) -> Registry:
+        """Reads one workbook with the sheets ``households``, ``members`` and,
+        optionally, ``villages``.
+
+        Raises:
+            OSError: the file cannot be opened.
+            ValidationError: the file is not a workbook, or a sheet is missing.
+        """
+
+    def __len__(self) -> int: ...
+    @property
+    def errors(self) -> _DataFrame:
+        """Every bad cell and header: table, row, column, value (masked), message."""
+
+    def summary(
+        self,
+        by: _Dimension | list[_Dimension] | None = None,
+        as_of: str | datetime.date | None = None,
+        policy: Policy | None = None,
+    ) -> _DataFrame:
+        """Households and persons (counted on ``as_of``) by one dimension
+        (default ``town``) or several; households failing validation are left out.
+
+        Raises:
+            ValidationError: an unknown dimension.
+        """
+
+    def evaluate(
+        self, as_of: str | datetime.date | None = None, policy: Policy | None = None
+    ) -> _DataFrame:
+        """One row per household row: the decision flattened with ``_`` (money
+        as ``Decimal``), then ``error_code`` and ``error_message``."""
+
+    def audit(
+        self, as_of: str | datetime.date | None = None, policy: Policy | None = None
+    ) -> _DataFrame:
+        """The audit's findings: household_id, code, person_id, field."""
+
+    def report(
+        self,
+        as_of: str | datetime.date | None = None,
+        policy: Policy | None = None,
+        out: str | os.PathLike[str] | None = None,
+    ) -> str:
+        """The county report: its text when ``out`` is None, else writes
+        ``.html``/``.htm`` or ``.json`` and returns the path. ``.xlsx`` reports
+        are written by the CLI (``fupin report --out report.xlsx``).
+
+        Raises:
+            ValidationError: ``out`` has another extension (``.xlsx`` included).
+            PolicyError: the policy has no statistics parameter on ``as_of``.
+        """
 
 def _panic_for_tests(secret: str) -> None:
     """Panics inside the guard (tests only)."""
