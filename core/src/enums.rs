@@ -24,6 +24,14 @@ pub trait WireEnum: Sized + Copy + 'static {
         Self::ALL.iter().copied().find(|v| v.as_str() == s)
     }
 
+    /// Parses the wire string given as bytes.
+    fn from_wire_bytes(b: &[u8]) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str().as_bytes() == b)
+    }
+
     /// Parses the wire string or a Chinese label.
     fn from_label(s: &str) -> Option<Self> {
         Self::from_wire(s).or_else(|| {
@@ -62,6 +70,12 @@ macro_rules! wire_enum {
                     $($wire => Some($name::$variant),)+
                     _ => None,
                 }
+            }
+            fn from_wire_bytes(b: &[u8]) -> Option<Self> {
+                $(if b == $wire.as_bytes() {
+                    return Some($name::$variant);
+                })+
+                None
             }
             fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }

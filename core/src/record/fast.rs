@@ -39,12 +39,7 @@ use crate::money::Money;
 /// assert!(fast::parse_household(br#"{"id":"H\u0031","members":[]}"#).is_none());
 /// ```
 pub fn parse_household(line: &[u8]) -> Option<Household> {
-    let text = std::str::from_utf8(line).ok()?;
-    let mut s = Scan {
-        text,
-        b: line,
-        i: 0,
-    };
+    let mut s = Scan { b: line, i: 0 };
     s.ws();
     let h = s.household()?;
     s.ws();
@@ -62,6 +57,41 @@ fn mark(seen: &mut u32, bit: u32) -> Option<()> {
     }
     *seen |= bit;
     Some(())
+}
+
+/// Eight bytes of `s` from `at` as a number.
+#[inline]
+fn word(s: &[u8], at: usize) -> u64 {
+    s.get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(u64::MAX, u64::from_le_bytes)
+}
+
+/// Four bytes of `s` from `at` as a number.
+#[inline]
+fn word4(s: &[u8], at: usize) -> u32 {
+    s.get(at..at + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(u32::MAX, u32::from_le_bytes)
+}
+
+/// Whether `b` continues with `k` at `i` (`k` at most 24 bytes long).
+#[inline]
+fn has_prefix(b: &[u8], i: usize, k: &[u8]) -> bool {
+    let n = k.len();
+    let Some(s) = b.get(i..i.wrapping_add(n)) else {
+        return false;
+    };
+    if n >= 8 {
+        word(s, 0) == word(k, 0)
+            && word(s, n - 8) == word(k, n - 8)
+            && (n <= 16 || word(s, 8) == word(k, 8))
+            && n <= 24
+    } else if n >= 4 {
+        word4(s, 0) == word4(k, 0) && word4(s, n - 4) == word4(k, n - 4)
+    } else {
+        s == k
+    }
 }
 
 /// The value of an ASCII digit.
@@ -129,9 +159,10 @@ fn quote_at(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
-/// The scanner: the line as text and bytes, and the position.
+/// The scanner: the line and the position. Outside strings only ASCII is
+/// accepted, and each string is checked to be UTF-8 on its own, so the line
+/// as a whole need not be checked.
 struct Scan<'a> {
-    text: &'a str,
     b: &'a [u8],
     i: usize,
 }
@@ -185,8 +216,7 @@ impl<'a> Scan<'a> {
         let start = self.i;
         let end = string_end(self.b, start)?;
         self.i = end + 1;
-        // Both ends are next to an ASCII quote, hence on char boundaries.
-        self.text.get(start..end)
+        std::str::from_utf8(self.b.get(start..end)?).ok()
     }
 
     #[inline]
@@ -199,17 +229,17 @@ impl<'a> Scan<'a> {
     /// with an escape or anything unusual matches none of them and is
     /// refused by the caller's lookup.
     #[inline]
-    fn ident(&mut self) -> Option<&'a str> {
+    fn ident(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
         let end = quote_at(self.b, start)?;
         self.i = end + 1;
-        self.text.get(start..end)
+        self.b.get(start..end)
     }
 
     #[inline]
     fn wire<T: WireEnum>(&mut self) -> Option<T> {
-        T::from_wire(self.ident()?)
+        T::from_wire_bytes(self.ident()?)
     }
 
     #[inline]
@@ -330,34 +360,69 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// An object: calls `field` with each key, positioned at its value; the
-    /// callback reads the value (and refuses unknown and repeated keys).
+    /// An object whose keys are `keys` (each with its closing quote): calls
+    /// `field` with the index of each key, positioned at its value; the
+    /// callback reads the value. Unknown and repeated keys are refused.
+    /// Returns the set of keys seen, as bits by index. Keys are expected in
+    /// table order and checked against the next one first.
     #[inline]
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+    fn object(
+        &mut self,
+        keys: &[&[u8]],
+        mut field: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<u32> {
         self.eat(b'{')?;
         self.ws();
+        let mut seen = 0u32;
         if self.peek()? == b'}' {
             self.i += 1;
-            return Some(());
+            return Some(seen);
         }
+        let mut next = 0usize;
         loop {
-            let key = self.ident()?.as_bytes();
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            field(self, key)?;
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.i += 1;
-                    self.ws();
+            self.eat(b'"')?;
+            let idx = match keys.get(next) {
+                Some(k) if has_prefix(self.b, self.i, k) => {
+                    self.i += k.len();
+                    next
                 }
+                _ => {
+                    let start = self.i;
+                    let end = quote_at(self.b, start)?;
+                    self.i = end + 1;
+                    let key = self.b.get(start..=end)?;
+                    keys.iter().position(|k| *k == key)?
+                }
+            };
+            mark(&mut seen, 1 << idx)?;
+            next = idx + 1;
+            if self.peek() == Some(b':') {
+                self.i += 1;
+            } else {
+                self.ws();
+                self.eat(b':')?;
+            }
+            self.ws();
+            field(self, idx)?;
+            match self.peek()? {
+                b',' => self.i += 1,
                 b'}' => {
                     self.i += 1;
-                    return Some(());
+                    return Some(seen);
                 }
-                _ => return None,
+                _ => {
+                    self.ws();
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b'}' => {
+                            self.i += 1;
+                            return Some(seen);
+                        }
+                        _ => return None,
+                    }
+                }
             }
+            self.ws();
         }
     }
 
@@ -394,204 +459,208 @@ impl<'a> Scan<'a> {
 
     fn household(&mut self) -> Option<Household> {
         let mut h = Household::with_defaults();
-        let mut seen = 0u32;
-        self.object(|s, key| {
-            match key {
-                b"id" => {
-                    mark(&mut seen, 1)?;
-                    h.id = s.string()?;
+        let seen = self.object(
+            &[
+                b"id\"",
+                b"town\"",
+                b"village\"",
+                b"attribute\"",
+                b"status\"",
+                b"identified_on\"",
+                b"exited_on\"",
+                b"returned_on\"",
+                b"causes\"",
+                b"relocated\"",
+                b"exit_steps\"",
+                b"income\"",
+                b"last_year_income\"",
+                b"rigid_expenses\"",
+                b"guarantees\"",
+                b"assets\"",
+                b"credit\"",
+                b"members\"",
+            ],
+            |s, key| {
+                match key {
+                    0 => {
+                        h.id = s.string()?;
+                    }
+                    1 => {
+                        h.town = s.string()?;
+                    }
+                    2 => {
+                        h.village = s.string()?;
+                    }
+                    3 => {
+                        h.attribute = s.wire()?;
+                    }
+                    4 => {
+                        h.status = s.wire()?;
+                    }
+                    5 => {
+                        h.identified_on = s.opt_date()?;
+                    }
+                    6 => {
+                        h.exited_on = s.opt_date()?;
+                    }
+                    7 => {
+                        h.returned_on = s.opt_date()?;
+                    }
+                    8 => {
+                        h.causes = s.list(4, Scan::wire)?;
+                    }
+                    9 => {
+                        h.relocated = s.boolean()?;
+                    }
+                    10 => {
+                        h.exit_steps = s.list(6, Scan::exit_step)?;
+                    }
+                    11 => {
+                        h.income = s.income()?;
+                    }
+                    12 => {
+                        h.last_year_income = if s.null() { None } else { Some(s.income()?) };
+                    }
+                    13 => {
+                        h.rigid_expenses = s.money()?;
+                    }
+                    14 => {
+                        h.guarantees = s.guarantees()?;
+                    }
+                    15 => {
+                        h.assets = s.assets()?;
+                    }
+                    16 => {
+                        h.credit = if s.null() { None } else { Some(s.credit()?) };
+                    }
+                    17 => {
+                        h.members = s.list(8, Scan::member)?;
+                    }
+                    _ => return None,
                 }
-                b"town" => {
-                    mark(&mut seen, 1 << 1)?;
-                    h.town = s.string()?;
-                }
-                b"village" => {
-                    mark(&mut seen, 1 << 2)?;
-                    h.village = s.string()?;
-                }
-                b"attribute" => {
-                    mark(&mut seen, 1 << 3)?;
-                    h.attribute = s.wire()?;
-                }
-                b"status" => {
-                    mark(&mut seen, 1 << 4)?;
-                    h.status = s.wire()?;
-                }
-                b"identified_on" => {
-                    mark(&mut seen, 1 << 5)?;
-                    h.identified_on = s.opt_date()?;
-                }
-                b"exited_on" => {
-                    mark(&mut seen, 1 << 6)?;
-                    h.exited_on = s.opt_date()?;
-                }
-                b"returned_on" => {
-                    mark(&mut seen, 1 << 7)?;
-                    h.returned_on = s.opt_date()?;
-                }
-                b"causes" => {
-                    mark(&mut seen, 1 << 8)?;
-                    h.causes = s.list(4, Scan::wire)?;
-                }
-                b"relocated" => {
-                    mark(&mut seen, 1 << 9)?;
-                    h.relocated = s.boolean()?;
-                }
-                b"exit_steps" => {
-                    mark(&mut seen, 1 << 10)?;
-                    h.exit_steps = s.list(6, Scan::exit_step)?;
-                }
-                b"income" => {
-                    mark(&mut seen, 1 << 11)?;
-                    h.income = s.income()?;
-                }
-                b"last_year_income" => {
-                    mark(&mut seen, 1 << 12)?;
-                    h.last_year_income = if s.null() { None } else { Some(s.income()?) };
-                }
-                b"rigid_expenses" => {
-                    mark(&mut seen, 1 << 13)?;
-                    h.rigid_expenses = s.money()?;
-                }
-                b"guarantees" => {
-                    mark(&mut seen, 1 << 14)?;
-                    h.guarantees = s.guarantees()?;
-                }
-                b"assets" => {
-                    mark(&mut seen, 1 << 15)?;
-                    h.assets = s.assets()?;
-                }
-                b"credit" => {
-                    mark(&mut seen, 1 << 16)?;
-                    h.credit = if s.null() { None } else { Some(s.credit()?) };
-                }
-                b"members" => {
-                    mark(&mut seen, 1 << 17)?;
-                    h.members = s.list(8, Scan::member)?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         // `id` and `members` are required.
         (seen & 1 != 0 && seen & (1 << 17) != 0).then_some(h)
     }
 
     fn income(&mut self) -> Option<Income> {
         let mut inc = Income::default();
-        let mut seen = 0u32;
-        self.object(|s, key| {
-            match key {
-                b"wage" => {
-                    mark(&mut seen, 1)?;
-                    inc.wage = s.money()?;
+        self.object(
+            &[
+                b"wage\"",
+                b"operating\"",
+                b"operating_cost\"",
+                b"property\"",
+                b"transfer\"",
+                b"dibao\"",
+                b"one_off_transfer\"",
+                b"year\"",
+            ],
+            |s, key| {
+                match key {
+                    0 => {
+                        inc.wage = s.money()?;
+                    }
+                    1 => {
+                        inc.operating = s.money()?;
+                    }
+                    2 => {
+                        inc.operating_cost = s.money()?;
+                    }
+                    3 => {
+                        inc.property = s.money()?;
+                    }
+                    4 => {
+                        inc.transfer = s.money()?;
+                    }
+                    5 => {
+                        inc.dibao = s.money()?;
+                    }
+                    6 => {
+                        inc.one_off_transfer = s.money()?;
+                    }
+                    7 => {
+                        inc.year = Some(s.year()?);
+                    }
+                    _ => return None,
                 }
-                b"operating" => {
-                    mark(&mut seen, 1 << 1)?;
-                    inc.operating = s.money()?;
-                }
-                b"operating_cost" => {
-                    mark(&mut seen, 1 << 2)?;
-                    inc.operating_cost = s.money()?;
-                }
-                b"property" => {
-                    mark(&mut seen, 1 << 3)?;
-                    inc.property = s.money()?;
-                }
-                b"transfer" => {
-                    mark(&mut seen, 1 << 4)?;
-                    inc.transfer = s.money()?;
-                }
-                b"dibao" => {
-                    mark(&mut seen, 1 << 5)?;
-                    inc.dibao = s.money()?;
-                }
-                b"one_off_transfer" => {
-                    mark(&mut seen, 1 << 6)?;
-                    inc.one_off_transfer = s.money()?;
-                }
-                b"year" => {
-                    mark(&mut seen, 1 << 7)?;
-                    inc.year = Some(s.year()?);
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         Some(inc)
     }
 
     fn guarantees(&mut self) -> Option<Guarantees> {
         let mut g = Guarantees::default();
-        let mut seen = 0u32;
-        self.object(|s, key| {
-            match key {
-                b"food" => {
-                    mark(&mut seen, 1)?;
-                    g.food = s.boolean()?;
+        self.object(
+            &[b"food\"", b"clothing\"", b"housing\"", b"drinking_water\""],
+            |s, key| {
+                match key {
+                    0 => {
+                        g.food = s.boolean()?;
+                    }
+                    1 => {
+                        g.clothing = s.boolean()?;
+                    }
+                    2 => {
+                        g.housing = s.wire()?;
+                    }
+                    3 => {
+                        g.drinking_water = s.boolean()?;
+                    }
+                    _ => return None,
                 }
-                b"clothing" => {
-                    mark(&mut seen, 1 << 1)?;
-                    g.clothing = s.boolean()?;
-                }
-                b"housing" => {
-                    mark(&mut seen, 1 << 2)?;
-                    g.housing = s.wire()?;
-                }
-                b"drinking_water" => {
-                    mark(&mut seen, 1 << 3)?;
-                    g.drinking_water = s.boolean()?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         Some(g)
     }
 
     fn assets(&mut self) -> Option<Assets> {
         let mut a = Assets::default();
-        let mut seen = 0u32;
-        self.object(|s, key| {
-            match key {
-                b"car" => {
-                    mark(&mut seen, 1)?;
-                    a.car = s.boolean()?;
+        self.object(
+            &[
+                b"car\"",
+                b"commercial_housing\"",
+                b"business\"",
+                b"public_employee\"",
+                b"deposits\"",
+            ],
+            |s, key| {
+                match key {
+                    0 => {
+                        a.car = s.boolean()?;
+                    }
+                    1 => {
+                        a.commercial_housing = s.boolean()?;
+                    }
+                    2 => {
+                        a.business = s.boolean()?;
+                    }
+                    3 => {
+                        a.public_employee = s.boolean()?;
+                    }
+                    4 => {
+                        a.deposits = s.money()?;
+                    }
+                    _ => return None,
                 }
-                b"commercial_housing" => {
-                    mark(&mut seen, 1 << 1)?;
-                    a.commercial_housing = s.boolean()?;
-                }
-                b"business" => {
-                    mark(&mut seen, 1 << 2)?;
-                    a.business = s.boolean()?;
-                }
-                b"public_employee" => {
-                    mark(&mut seen, 1 << 3)?;
-                    a.public_employee = s.boolean()?;
-                }
-                b"deposits" => {
-                    mark(&mut seen, 1 << 4)?;
-                    a.deposits = s.money()?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         Some(a)
     }
 
     fn credit(&mut self) -> Option<Credit> {
         let mut c = Credit::default();
-        let mut seen = 0u32;
-        self.object(|s, key| {
+        self.object(&[b"rating\"", b"outstanding\""], |s, key| {
             match key {
-                b"rating" => {
-                    mark(&mut seen, 1)?;
+                0 => {
                     c.rating = s.wire()?;
                 }
-                b"outstanding" => {
-                    mark(&mut seen, 1 << 1)?;
+                1 => {
                     c.outstanding = s.money()?;
                 }
                 _ => return None,
@@ -604,10 +673,10 @@ impl<'a> Scan<'a> {
     fn exit_step(&mut self) -> Option<ExitStep> {
         let mut step = None;
         let mut on = None;
-        self.object(|s, key| {
+        self.object(&[b"step\"", b"on\""], |s, key| {
             match key {
-                b"step" if step.is_none() => step = Some(s.wire()?),
-                b"on" if on.is_none() => on = Some(s.date()?),
+                0 => step = Some(s.wire()?),
+                1 => on = Some(s.date()?),
                 _ => return None,
             }
             Some(())
@@ -622,81 +691,84 @@ impl<'a> Scan<'a> {
         // `sex` and `birth_date` are required: the placeholders are replaced
         // or the member is refused below.
         let mut m = Member::new(String::new(), Sex::Male, NaiveDate::MIN);
-        let mut seen = 0u32;
-        self.object(|s, key| {
-            match key {
-                b"id" => {
-                    mark(&mut seen, 1)?;
-                    m.id = s.string()?;
+        let seen = self.object(
+            &[
+                b"id\"",
+                b"id_number\"",
+                b"name\"",
+                b"relation\"",
+                b"sex\"",
+                b"birth_date\"",
+                b"schooling\"",
+                b"boarding\"",
+                b"health\"",
+                b"disability_grade\"",
+                b"labor\"",
+                b"medical_insurance\"",
+                b"dibao\"",
+                b"veteran\"",
+                b"deceased_on\"",
+                b"moved_out_on\"",
+            ],
+            |s, key| {
+                match key {
+                    0 => {
+                        m.id = s.string()?;
+                    }
+                    1 => {
+                        m.id_number = if s.null() {
+                            None
+                        } else {
+                            Some(IdNumber::new(s.string()?))
+                        };
+                    }
+                    2 => {
+                        m.name = PersonName::new(s.string()?);
+                    }
+                    3 => {
+                        m.relation = s.wire()?;
+                    }
+                    4 => {
+                        m.sex = s.wire()?;
+                    }
+                    5 => {
+                        m.birth_date = s.date()?;
+                    }
+                    6 => {
+                        m.schooling = s.wire()?;
+                    }
+                    7 => {
+                        m.boarding = s.boolean()?;
+                    }
+                    8 => {
+                        m.health = s.wire()?;
+                    }
+                    9 => {
+                        m.disability_grade = s.grade()?;
+                    }
+                    10 => {
+                        m.labor = s.wire()?;
+                    }
+                    11 => {
+                        m.medical_insurance = s.boolean()?;
+                    }
+                    12 => {
+                        m.dibao = s.boolean()?;
+                    }
+                    13 => {
+                        m.veteran = s.boolean()?;
+                    }
+                    14 => {
+                        m.deceased_on = s.opt_date()?;
+                    }
+                    15 => {
+                        m.moved_out_on = s.opt_date()?;
+                    }
+                    _ => return None,
                 }
-                b"id_number" => {
-                    mark(&mut seen, 1 << 1)?;
-                    m.id_number = if s.null() {
-                        None
-                    } else {
-                        Some(IdNumber::new(s.string()?))
-                    };
-                }
-                b"name" => {
-                    mark(&mut seen, 1 << 2)?;
-                    m.name = PersonName::new(s.string()?);
-                }
-                b"relation" => {
-                    mark(&mut seen, 1 << 3)?;
-                    m.relation = s.wire()?;
-                }
-                b"sex" => {
-                    mark(&mut seen, 1 << 4)?;
-                    m.sex = s.wire()?;
-                }
-                b"birth_date" => {
-                    mark(&mut seen, 1 << 5)?;
-                    m.birth_date = s.date()?;
-                }
-                b"schooling" => {
-                    mark(&mut seen, 1 << 6)?;
-                    m.schooling = s.wire()?;
-                }
-                b"boarding" => {
-                    mark(&mut seen, 1 << 7)?;
-                    m.boarding = s.boolean()?;
-                }
-                b"health" => {
-                    mark(&mut seen, 1 << 8)?;
-                    m.health = s.wire()?;
-                }
-                b"disability_grade" => {
-                    mark(&mut seen, 1 << 9)?;
-                    m.disability_grade = s.grade()?;
-                }
-                b"labor" => {
-                    mark(&mut seen, 1 << 10)?;
-                    m.labor = s.wire()?;
-                }
-                b"medical_insurance" => {
-                    mark(&mut seen, 1 << 11)?;
-                    m.medical_insurance = s.boolean()?;
-                }
-                b"dibao" => {
-                    mark(&mut seen, 1 << 12)?;
-                    m.dibao = s.boolean()?;
-                }
-                b"veteran" => {
-                    mark(&mut seen, 1 << 13)?;
-                    m.veteran = s.boolean()?;
-                }
-                b"deceased_on" => {
-                    mark(&mut seen, 1 << 14)?;
-                    m.deceased_on = s.opt_date()?;
-                }
-                b"moved_out_on" => {
-                    mark(&mut seen, 1 << 15)?;
-                    m.moved_out_on = s.opt_date()?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         // `id`, `sex` and `birth_date` are required.
         const REQUIRED: u32 = 1 | (1 << 4) | (1 << 5);
         (seen & REQUIRED == REQUIRED).then_some(m)
