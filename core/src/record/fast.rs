@@ -191,22 +191,15 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Consumes `lit` if the input continues with it.
+    /// Consumes `null` if it comes next.
     #[inline]
-    fn literal(&mut self, lit: &[u8]) -> bool {
-        let end = self.i.wrapping_add(lit.len());
-        if self.b.get(self.i..end) == Some(lit) {
-            self.i = end;
+    fn null(&mut self) -> bool {
+        if word4(self.b, self.i) == u32::from_le_bytes(*b"null") {
+            self.i += 4;
             true
         } else {
             false
         }
-    }
-
-    /// Consumes `null` if it comes next.
-    #[inline]
-    fn null(&mut self) -> bool {
-        self.literal(b"null")
     }
 
     /// A string without escapes, borrowed from the line.
@@ -244,9 +237,12 @@ impl<'a> Scan<'a> {
 
     #[inline]
     fn boolean(&mut self) -> Option<bool> {
-        if self.literal(b"true") {
+        let w = word4(self.b, self.i);
+        if w == u32::from_le_bytes(*b"true") {
+            self.i += 4;
             Some(true)
-        } else if self.literal(b"false") {
+        } else if w == u32::from_le_bytes(*b"fals") && self.b.get(self.i + 4) == Some(&b'e') {
+            self.i += 5;
             Some(false)
         } else {
             None
@@ -405,7 +401,12 @@ impl<'a> Scan<'a> {
             self.ws();
             field(self, idx)?;
             match self.peek()? {
-                b',' => self.i += 1,
+                b',' => {
+                    self.i += 1;
+                    if self.peek() == Some(b'"') {
+                        continue;
+                    }
+                }
                 b'}' => {
                     self.i += 1;
                     return Some(seen);
