@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod batch;
 pub mod date;
 pub mod decision;
 pub mod enums;

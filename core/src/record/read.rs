@@ -557,15 +557,15 @@ fn header_of<C: Copy + PartialEq>(slots: &Header<C>, c: C, fallback: &str) -> St
 }
 
 /// Why a cell cannot be read (before the row and column are known).
-struct Problem {
-    code: ErrorCode,
+pub(crate) struct Problem {
+    pub(crate) code: ErrorCode,
     /// Appended to the column's field path (`[1]`, `[0].on`), if any.
-    suffix: String,
-    message: String,
+    pub(crate) suffix: String,
+    pub(crate) message: String,
 }
 
 impl Problem {
-    fn new(code: ErrorCode, message: String) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: String) -> Self {
         Problem {
             code,
             suffix: String::new(),
@@ -573,7 +573,7 @@ impl Problem {
         }
     }
 
-    fn at(mut self, suffix: String) -> Self {
+    pub(crate) fn at(mut self, suffix: String) -> Self {
         self.suffix = suffix;
         self
     }
@@ -643,7 +643,7 @@ fn missing(column: String, english: &str) -> BadCell {
 
 /// The field path of a column: the header with the nested object's `_`
 /// turned into `.` (`income_wage` → `income.wage`).
-fn field_path(header: &str) -> String {
+pub(crate) fn field_path(header: &str) -> String {
     for object in [
         "last_year_income",
         "income",
@@ -794,76 +794,80 @@ fn household_draft(
     }
 }
 
-fn set_household(h: &mut Household, col: HouseholdColumn, cell: &Cell) -> Result<(), Problem> {
+pub(crate) fn set_household(
+    h: &mut Household,
+    col: HouseholdColumn,
+    cell: &impl CellRead,
+) -> Result<(), Problem> {
     use HouseholdColumn as C;
     match col {
-        C::Id => h.id = text(cell)?,
-        C::Town => h.town = text(cell)?,
-        C::Village => h.village = text(cell)?,
-        C::Attribute => h.attribute = label::<Attribute>(cell)?,
-        C::Status => h.status = label::<Status>(cell)?,
-        C::IdentifiedOn => h.identified_on = Some(date(cell)?),
-        C::ExitedOn => h.exited_on = Some(date(cell)?),
-        C::ReturnedOn => h.returned_on = Some(date(cell)?),
-        C::Causes => h.causes = causes(cell)?,
-        C::Relocated => h.relocated = boolean(cell)?,
-        C::ExitSteps => h.exit_steps = exit_steps(cell)?,
-        C::IncomeWage => h.income.wage = money(cell)?,
-        C::IncomeOperating => h.income.operating = money(cell)?,
-        C::IncomeOperatingCost => h.income.operating_cost = money(cell)?,
-        C::IncomeProperty => h.income.property = money(cell)?,
-        C::IncomeTransfer => h.income.transfer = money(cell)?,
-        C::IncomeDibao => h.income.dibao = money(cell)?,
-        C::IncomeOneOffTransfer => h.income.one_off_transfer = money(cell)?,
-        C::IncomeYear => h.income.year = Some(year(cell)?),
+        C::Id => h.id = cell.text()?,
+        C::Town => h.town = cell.text()?,
+        C::Village => h.village = cell.text()?,
+        C::Attribute => h.attribute = cell.label::<Attribute>()?,
+        C::Status => h.status = cell.label::<Status>()?,
+        C::IdentifiedOn => h.identified_on = Some(cell.date()?),
+        C::ExitedOn => h.exited_on = Some(cell.date()?),
+        C::ReturnedOn => h.returned_on = Some(cell.date()?),
+        C::Causes => h.causes = cell.causes()?,
+        C::Relocated => h.relocated = cell.boolean()?,
+        C::ExitSteps => h.exit_steps = cell.exit_steps()?,
+        C::IncomeWage => h.income.wage = cell.money()?,
+        C::IncomeOperating => h.income.operating = cell.money()?,
+        C::IncomeOperatingCost => h.income.operating_cost = cell.money()?,
+        C::IncomeProperty => h.income.property = cell.money()?,
+        C::IncomeTransfer => h.income.transfer = cell.money()?,
+        C::IncomeDibao => h.income.dibao = cell.money()?,
+        C::IncomeOneOffTransfer => h.income.one_off_transfer = cell.money()?,
+        C::IncomeYear => h.income.year = Some(cell.year()?),
         C::LastYearIncomeWage => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).wage = m;
         }
         C::LastYearIncomeOperating => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).operating = m;
         }
         C::LastYearIncomeOperatingCost => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).operating_cost = m;
         }
         C::LastYearIncomeProperty => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).property = m;
         }
         C::LastYearIncomeTransfer => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).transfer = m;
         }
         C::LastYearIncomeDibao => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).dibao = m;
         }
         C::LastYearIncomeOneOffTransfer => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             last_year(h).one_off_transfer = m;
         }
         C::LastYearIncomeYear => {
-            let y = year(cell)?;
+            let y = cell.year()?;
             last_year(h).year = Some(y);
         }
-        C::RigidExpenses => h.rigid_expenses = money(cell)?,
-        C::GuaranteesFood => h.guarantees.food = boolean(cell)?,
-        C::GuaranteesClothing => h.guarantees.clothing = boolean(cell)?,
-        C::GuaranteesHousing => h.guarantees.housing = label::<Housing>(cell)?,
-        C::GuaranteesDrinkingWater => h.guarantees.drinking_water = boolean(cell)?,
-        C::AssetsCar => h.assets.car = boolean(cell)?,
-        C::AssetsCommercialHousing => h.assets.commercial_housing = boolean(cell)?,
-        C::AssetsBusiness => h.assets.business = boolean(cell)?,
-        C::AssetsPublicEmployee => h.assets.public_employee = boolean(cell)?,
-        C::AssetsDeposits => h.assets.deposits = money(cell)?,
+        C::RigidExpenses => h.rigid_expenses = cell.money()?,
+        C::GuaranteesFood => h.guarantees.food = cell.boolean()?,
+        C::GuaranteesClothing => h.guarantees.clothing = cell.boolean()?,
+        C::GuaranteesHousing => h.guarantees.housing = cell.label::<Housing>()?,
+        C::GuaranteesDrinkingWater => h.guarantees.drinking_water = cell.boolean()?,
+        C::AssetsCar => h.assets.car = cell.boolean()?,
+        C::AssetsCommercialHousing => h.assets.commercial_housing = cell.boolean()?,
+        C::AssetsBusiness => h.assets.business = cell.boolean()?,
+        C::AssetsPublicEmployee => h.assets.public_employee = cell.boolean()?,
+        C::AssetsDeposits => h.assets.deposits = cell.money()?,
         C::CreditRating => {
-            let r = label(cell)?;
+            let r = cell.label()?;
             credit(h).rating = r;
         }
         C::CreditOutstanding => {
-            let m = money(cell)?;
+            let m = cell.money()?;
             credit(h).outstanding = m;
         }
     }
@@ -959,36 +963,90 @@ fn member_row(
     }
 }
 
-fn set_member(
+pub(crate) fn set_member(
     m: &mut Member,
     household_id: &mut Option<String>,
     col: MemberColumn,
-    cell: &Cell,
+    cell: &impl CellRead,
 ) -> Result<(), Problem> {
     use MemberColumn as C;
     match col {
-        C::HouseholdId => *household_id = Some(text(cell)?),
-        C::Id => m.id = text(cell)?,
-        C::IdNumber => m.id_number = Some(IdNumber::new(text(cell)?)),
-        C::Name => m.name = PersonName::new(text(cell)?),
-        C::Relation => m.relation = label::<Relation>(cell)?,
-        C::Sex => m.sex = label::<Sex>(cell)?,
-        C::BirthDate => m.birth_date = date(cell)?,
-        C::Schooling => m.schooling = label::<Schooling>(cell)?,
-        C::Boarding => m.boarding = boolean(cell)?,
-        C::Health => m.health = label(cell)?,
-        C::DisabilityGrade => m.disability_grade = Some(grade(cell)?),
-        C::Labor => m.labor = label(cell)?,
-        C::MedicalInsurance => m.medical_insurance = boolean(cell)?,
-        C::Dibao => m.dibao = boolean(cell)?,
-        C::Veteran => m.veteran = boolean(cell)?,
-        C::DeceasedOn => m.deceased_on = Some(date(cell)?),
-        C::MovedOutOn => m.moved_out_on = Some(date(cell)?),
+        C::HouseholdId => *household_id = Some(cell.text()?),
+        C::Id => m.id = cell.text()?,
+        C::IdNumber => m.id_number = Some(IdNumber::new(cell.text()?)),
+        C::Name => m.name = PersonName::new(cell.text()?),
+        C::Relation => m.relation = cell.label::<Relation>()?,
+        C::Sex => m.sex = cell.label::<Sex>()?,
+        C::BirthDate => m.birth_date = cell.date()?,
+        C::Schooling => m.schooling = cell.label::<Schooling>()?,
+        C::Boarding => m.boarding = cell.boolean()?,
+        C::Health => m.health = cell.label()?,
+        C::DisabilityGrade => m.disability_grade = Some(cell.grade()?),
+        C::Labor => m.labor = cell.label()?,
+        C::MedicalInsurance => m.medical_insurance = cell.boolean()?,
+        C::Dibao => m.dibao = cell.boolean()?,
+        C::Veteran => m.veteran = cell.boolean()?,
+        C::DeceasedOn => m.deceased_on = Some(cell.date()?),
+        C::MovedOutOn => m.moved_out_on = Some(cell.date()?),
     }
     Ok(())
 }
 
 // ---- cell readers -------------------------------------------------------
+
+/// Reading one cell as each kind of field. [`set_household`] and
+/// [`set_member`] map columns to fields through it, so a spreadsheet cell
+/// ([`Cell`]) and an Arrow cell (`crate::batch`) fill a record the same way.
+pub(crate) trait CellRead {
+    /// A string field.
+    fn text(&self) -> Result<String, Problem>;
+    /// A money field (interfaces.md §1).
+    fn money(&self) -> Result<Money, Problem>;
+    /// A date field.
+    fn date(&self) -> Result<NaiveDate, Problem>;
+    /// An enum field.
+    fn label<E: WireEnum>(&self) -> Result<E, Problem>;
+    /// A boolean field.
+    fn boolean(&self) -> Result<bool, Problem>;
+    /// An income year.
+    fn year(&self) -> Result<i32, Problem>;
+    /// A disability grade (1–4).
+    fn grade(&self) -> Result<u8, Problem>;
+    /// The list of causes.
+    fn causes(&self) -> Result<Vec<Cause>, Problem>;
+    /// The exit procedure's steps.
+    fn exit_steps(&self) -> Result<Vec<ExitStep>, Problem>;
+}
+
+impl CellRead for Cell {
+    fn text(&self) -> Result<String, Problem> {
+        text(self)
+    }
+    fn money(&self) -> Result<Money, Problem> {
+        money(self)
+    }
+    fn date(&self) -> Result<NaiveDate, Problem> {
+        date(self)
+    }
+    fn label<E: WireEnum>(&self) -> Result<E, Problem> {
+        label(self)
+    }
+    fn boolean(&self) -> Result<bool, Problem> {
+        boolean(self)
+    }
+    fn year(&self) -> Result<i32, Problem> {
+        year(self)
+    }
+    fn grade(&self) -> Result<u8, Problem> {
+        grade(self)
+    }
+    fn causes(&self) -> Result<Vec<Cause>, Problem> {
+        causes(self)
+    }
+    fn exit_steps(&self) -> Result<Vec<ExitStep>, Problem> {
+        exit_steps(self)
+    }
+}
 
 /// What kind of cell this is, for messages.
 fn kind(cell: &Cell) -> &'static str {
@@ -1028,7 +1086,11 @@ fn text(cell: &Cell) -> Result<String, Problem> {
 }
 
 fn money(cell: &Cell) -> Result<Money, Problem> {
-    let t = text_of(cell, "money")?;
+    money_text(text_of(cell, "money")?)
+}
+
+/// Money written as text (interfaces.md §1).
+pub(crate) fn money_text(t: &str) -> Result<Money, Problem> {
     Money::parse(t)
         .map_err(|e| Problem::new(ErrorCode::InvalidMoney, format!("invalid money {t:?}: {e}")))
 }
@@ -1061,21 +1123,27 @@ fn date(cell: &Cell) -> Result<NaiveDate, Problem> {
                     format!("invalid date {t}: not a whole-day spreadsheet date number"),
                 )
             }),
-        _ => {
-            let t = text_of(cell, "a date")?;
-            parse_date(t).ok_or_else(|| {
-                Problem::new(
-                    ErrorCode::InvalidDate,
-                    format!("invalid date {t:?}: expected a date written YYYY-MM-DD"),
-                )
-            })
-        }
+        _ => date_text(text_of(cell, "a date")?),
     }
 }
 
+/// A date written `YYYY-MM-DD`.
+pub(crate) fn date_text(t: &str) -> Result<NaiveDate, Problem> {
+    parse_date(t).ok_or_else(|| {
+        Problem::new(
+            ErrorCode::InvalidDate,
+            format!("invalid date {t:?}: expected a date written YYYY-MM-DD"),
+        )
+    })
+}
+
 fn label<E: WireEnum>(cell: &Cell) -> Result<E, Problem> {
-    let t = text_of(cell, E::NAME)?;
-    E::from_label(t).ok_or_else(|| {
+    label_text(text_of(cell, E::NAME)?, E::from_label)
+}
+
+/// An enum value read with `read` (wire strings, or Chinese labels too).
+pub(crate) fn label_text<E: WireEnum>(t: &str, read: fn(&str) -> Option<E>) -> Result<E, Problem> {
+    read(t).ok_or_else(|| {
         let allowed: Vec<String> = E::ALL
             .iter()
             .map(|v| format!("{} ({})", v.as_str(), v.zh_labels().join("/")))
@@ -1110,7 +1178,11 @@ fn boolean(cell: &Cell) -> Result<bool, Problem> {
 
 /// A plain integer: optional `-` and digits (no fraction, no exponent).
 fn integer(cell: &Cell) -> Result<Option<i64>, Problem> {
-    let t = text_of(cell, "an integer")?;
+    integer_text(text_of(cell, "an integer")?)
+}
+
+/// A plain integer written as text; `None` if it does not fit an `i64`.
+pub(crate) fn integer_text(t: &str) -> Result<Option<i64>, Problem> {
     let digits = t.strip_prefix('-').unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Problem::new(
@@ -1122,23 +1194,30 @@ fn integer(cell: &Cell) -> Result<Option<i64>, Problem> {
 }
 
 fn year(cell: &Cell) -> Result<i32, Problem> {
-    integer(cell)?
-        .and_then(|v| i32::try_from(v).ok())
-        .ok_or_else(|| {
-            Problem::new(
-                ErrorCode::InvalidInteger,
-                "invalid integer: the year is out of range".to_owned(),
-            )
-        })
+    year_of(integer(cell)?)
+}
+
+/// An income year from an integer (`None`: too large for an `i64`).
+pub(crate) fn year_of(v: Option<i64>) -> Result<i32, Problem> {
+    v.and_then(|v| i32::try_from(v).ok()).ok_or_else(|| {
+        Problem::new(
+            ErrorCode::InvalidInteger,
+            "invalid integer: the year is out of range".to_owned(),
+        )
+    })
 }
 
 fn grade(cell: &Cell) -> Result<u8, Problem> {
-    let v = integer(cell)?;
+    grade_of(integer(cell)?, &cell.shown())
+}
+
+/// A disability grade from an integer (`None`: too large), `shown` as written.
+pub(crate) fn grade_of(v: Option<i64>, shown: &str) -> Result<u8, Problem> {
     match v.and_then(|v| u8::try_from(v).ok()) {
         Some(g @ 1..=4) => Ok(g),
         _ => Err(Problem::new(
             ErrorCode::OutOfRange,
-            format!("disability grade {} is outside 1–4", cell.shown()),
+            format!("disability grade {shown} is outside 1–4"),
         )),
     }
 }
@@ -1154,36 +1233,63 @@ fn population(cell: &Cell) -> Result<u64, Problem> {
 }
 
 /// Splits a list cell on `;` or the full-width `；`.
-fn items(t: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn items(t: &str) -> impl Iterator<Item = &str> {
     t.split([';', '；'])
 }
 
 fn causes(cell: &Cell) -> Result<Vec<Cause>, Problem> {
-    let t = text_of(cell, "a list of causes")?;
+    causes_text(text_of(cell, "a list of causes")?, Cause::from_label)
+}
+
+/// `;`-separated causes, each read with `read`.
+pub(crate) fn causes_text(t: &str, read: fn(&str) -> Option<Cause>) -> Result<Vec<Cause>, Problem> {
     items(t)
         .enumerate()
-        .map(|(i, item)| {
-            label::<Cause>(&Cell::Text(item.to_owned())).map_err(|p| p.at(format!("[{i}]")))
-        })
+        .map(|(i, item)| cause_item(i, item, read))
         .collect()
 }
 
+/// The `i`-th cause of a list.
+pub(crate) fn cause_item(
+    i: usize,
+    item: &str,
+    read: fn(&str) -> Option<Cause>,
+) -> Result<Cause, Problem> {
+    label_text(item, read).map_err(|p| p.at(format!("[{i}]")))
+}
+
 fn exit_steps(cell: &Cell) -> Result<Vec<ExitStep>, Problem> {
-    let t = text_of(cell, "a list of step:date")?;
+    exit_steps_text(
+        text_of(cell, "a list of step:date")?,
+        ExitStepKind::from_label,
+    )
+}
+
+/// `;`-separated `step:date` items, steps read with `read`.
+pub(crate) fn exit_steps_text(
+    t: &str,
+    read: fn(&str) -> Option<ExitStepKind>,
+) -> Result<Vec<ExitStep>, Problem> {
     items(t)
         .enumerate()
-        .map(|(i, item)| {
-            let Some((step, on)) = item.split_once([':', '：']) else {
-                return Err(Problem::new(
-                    ErrorCode::WrongType,
-                    format!("invalid exit step {item:?}: expected step:date"),
-                )
-                .at(format!("[{i}]")));
-            };
-            let step = label::<ExitStepKind>(&Cell::Text(step.to_owned()))
-                .map_err(|p| p.at(format!("[{i}].step")))?;
-            let on = date(&Cell::Text(on.to_owned())).map_err(|p| p.at(format!("[{i}].on")))?;
-            Ok(ExitStep { step, on })
-        })
+        .map(|(i, item)| exit_step_item(i, item, read))
         .collect()
+}
+
+/// The `i`-th exit step of a list, `step:date` (or `step：date`).
+pub(crate) fn exit_step_item(
+    i: usize,
+    item: &str,
+    read: fn(&str) -> Option<ExitStepKind>,
+) -> Result<ExitStep, Problem> {
+    let Some((step, on)) = item.split_once([':', '：']) else {
+        return Err(Problem::new(
+            ErrorCode::WrongType,
+            format!("invalid exit step {item:?}: expected step:date"),
+        )
+        .at(format!("[{i}]")));
+    };
+    let step = label_text(step, read).map_err(|p| p.at(format!("[{i}].step")))?;
+    let on = date_text(on).map_err(|p| p.at(format!("[{i}].on")))?;
+    Ok(ExitStep { step, on })
 }

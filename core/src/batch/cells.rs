@@ -1,0 +1,530 @@
+//! Reading one Arrow cell as a record field: the frame counterpart of the
+//! table reader's [`Cell`](crate::record::read::Cell).
+//!
+//! A column is wrapped once in a [`Reader`] (its Arrow type resolved to a
+//! typed array), and each row's cell is then a borrowed [`Value`] read
+//! through [`CellRead`], so the column-to-field mapping is the table
+//! reader's own ([`set_household`](crate::record::read::set_household)).
+//!
+//! What a cell may hold (interfaces.md §6): null, NaN and NaT mean absent;
+//! strings are read as in JSON (wire enum strings, `YYYY-MM-DD` dates, money
+//! text of §1, `true`/`false`); integers are money in whole yuan, years,
+//! grades or text (an id written as a number); a float is money from its
+//! shortest round-trip text (so `1234.5` is exact and `0.1 + 0.2` is not
+//! money), a year or grade when it is whole; `decimal128` is money when its
+//! value has at most two decimals; dates are `date32`, `date64` or a
+//! timestamp at midnight; lists are `list<utf8>` (`exit_steps` items
+//! `step:date`) or `list<struct<step, on>>`, or `;`-separated text. Any other
+//! combination is a `wrong_type` problem naming what the cell holds.
+
+use std::borrow::Cow;
+use std::io::Write as _;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{
+    Array, BooleanArray, GenericListArray, GenericStringArray, PrimitiveArray, StringViewArray,
+    StructArray,
+};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{DateTime, NaiveDate};
+
+use crate::enums::{Cause, ExitStepKind, WireEnum};
+use crate::error::ErrorCode;
+use crate::money::Money;
+use crate::record::ExitStep;
+use crate::record::read::{
+    CellRead, Problem, cause_item, date_text, exit_step_item, exit_steps_text, grade_of,
+    integer_text, items, label_text, money_text, year_of,
+};
+
+/// 10¹³ yuan in fen: input money must stay below it (interfaces.md §1).
+const FEN_LIMIT: i128 = 1_000_000_000_000_000;
+
+/// A column resolved to its typed Arrow array.
+pub(crate) enum Reader<'a> {
+    /// A column of Arrow type `null`: every cell is absent.
+    Null,
+    /// `utf8`.
+    Utf8(&'a GenericStringArray<i32>),
+    /// `large_utf8` (pandas' `str` dtype).
+    LargeUtf8(&'a GenericStringArray<i64>),
+    /// `utf8_view`.
+    Utf8View(&'a StringViewArray),
+    /// `bool`.
+    Bool(&'a BooleanArray),
+    /// Signed integers of any width.
+    I64(&'a PrimitiveArray<Int64Type>),
+    /// `int32`.
+    I32(&'a PrimitiveArray<Int32Type>),
+    /// `int16`.
+    I16(&'a PrimitiveArray<Int16Type>),
+    /// `int8`.
+    I8(&'a PrimitiveArray<Int8Type>),
+    /// `uint64`.
+    U64(&'a PrimitiveArray<UInt64Type>),
+    /// `uint32`.
+    U32(&'a PrimitiveArray<UInt32Type>),
+    /// `uint16`.
+    U16(&'a PrimitiveArray<UInt16Type>),
+    /// `uint8`.
+    U8(&'a PrimitiveArray<UInt8Type>),
+    /// `float64`.
+    F64(&'a PrimitiveArray<Float64Type>),
+    /// `float32`.
+    F32(&'a PrimitiveArray<Float32Type>),
+    /// `decimal128(p, s)`.
+    Decimal(&'a PrimitiveArray<Decimal128Type>, i8),
+    /// `date32` (days since 1970-01-01).
+    Date32(&'a PrimitiveArray<Date32Type>),
+    /// `date64` (milliseconds since 1970-01-01).
+    Date64(&'a PrimitiveArray<Date64Type>),
+    /// A timestamp, as its raw `i64` and the number of units in a day.
+    Timestamp(&'a dyn Array, TimeUnit),
+    /// `list<…>`.
+    List(&'a GenericListArray<i32>, Box<Reader<'a>>),
+    /// `large_list<…>`.
+    LargeList(&'a GenericListArray<i64>, Box<Reader<'a>>),
+    /// `struct<step, on>` (an exit step given as a dict).
+    Step(&'a StructArray, Box<Reader<'a>>, Box<Reader<'a>>),
+    /// Any other Arrow type: every non-null cell is a `wrong_type` problem.
+    Other(&'a dyn Array, &'a DataType),
+}
+
+impl<'a> Reader<'a> {
+    /// Resolves `array`'s type once.
+    pub(crate) fn new(array: &'a dyn Array) -> Reader<'a> {
+        macro_rules! typed {
+            ($variant:ident, $t:ty) => {
+                array
+                    .as_primitive_opt::<$t>()
+                    .map_or(Reader::Other(array, array.data_type()), Reader::$variant)
+            };
+        }
+        match array.data_type() {
+            DataType::Null => Reader::Null,
+            DataType::Utf8 => array
+                .as_string_opt::<i32>()
+                .map_or(Reader::Other(array, array.data_type()), Reader::Utf8),
+            DataType::LargeUtf8 => array
+                .as_string_opt::<i64>()
+                .map_or(Reader::Other(array, array.data_type()), Reader::LargeUtf8),
+            DataType::Utf8View => array
+                .as_string_view_opt()
+                .map_or(Reader::Other(array, array.data_type()), Reader::Utf8View),
+            DataType::Boolean => array
+                .as_boolean_opt()
+                .map_or(Reader::Other(array, array.data_type()), Reader::Bool),
+            DataType::Int64 => typed!(I64, Int64Type),
+            DataType::Int32 => typed!(I32, Int32Type),
+            DataType::Int16 => typed!(I16, Int16Type),
+            DataType::Int8 => typed!(I8, Int8Type),
+            DataType::UInt64 => typed!(U64, UInt64Type),
+            DataType::UInt32 => typed!(U32, UInt32Type),
+            DataType::UInt16 => typed!(U16, UInt16Type),
+            DataType::UInt8 => typed!(U8, UInt8Type),
+            DataType::Float64 => typed!(F64, Float64Type),
+            DataType::Float32 => typed!(F32, Float32Type),
+            DataType::Date32 => typed!(Date32, Date32Type),
+            DataType::Date64 => typed!(Date64, Date64Type),
+            DataType::Decimal128(_, scale) => array
+                .as_primitive_opt::<Decimal128Type>()
+                .map_or(Reader::Other(array, array.data_type()), |a| {
+                    Reader::Decimal(a, *scale)
+                }),
+            DataType::Timestamp(unit, _) => Reader::Timestamp(array, *unit),
+            DataType::List(_) => match array.as_list_opt::<i32>() {
+                Some(l) => Reader::List(l, Box::new(Reader::new(l.values().as_ref()))),
+                None => Reader::Other(array, array.data_type()),
+            },
+            DataType::LargeList(_) => match array.as_list_opt::<i64>() {
+                Some(l) => Reader::LargeList(l, Box::new(Reader::new(l.values().as_ref()))),
+                None => Reader::Other(array, array.data_type()),
+            },
+            DataType::Struct(_) => match array.as_struct_opt() {
+                Some(s) => match (s.column_by_name("step"), s.column_by_name("on")) {
+                    (Some(step), Some(on)) if s.num_columns() == 2 => Reader::Step(
+                        s,
+                        Box::new(Reader::new(step.as_ref())),
+                        Box::new(Reader::new(on.as_ref())),
+                    ),
+                    _ => Reader::Other(array, array.data_type()),
+                },
+                None => Reader::Other(array, array.data_type()),
+            },
+            other => Reader::Other(array, other),
+        }
+    }
+
+    /// The cell of row `i`, or `None` when it is absent (null, NaN, NaT).
+    pub(crate) fn get(&self, i: usize) -> Option<Value<'_>> {
+        macro_rules! prim {
+            ($a:expr, $wrap:expr) => {{
+                let a = $a;
+                if i >= a.len() || a.is_null(i) {
+                    None
+                } else {
+                    Some($wrap(a.value(i)))
+                }
+            }};
+        }
+        match self {
+            Reader::Null => None,
+            Reader::Utf8(a) => prim!(a, Value::Str),
+            Reader::LargeUtf8(a) => prim!(a, Value::Str),
+            Reader::Utf8View(a) => prim!(a, Value::Str),
+            Reader::Bool(a) => prim!(a, Value::Bool),
+            Reader::I64(a) => prim!(a, |v: i64| Value::Int(i128::from(v))),
+            Reader::I32(a) => prim!(a, |v: i32| Value::Int(i128::from(v))),
+            Reader::I16(a) => prim!(a, |v: i16| Value::Int(i128::from(v))),
+            Reader::I8(a) => prim!(a, |v: i8| Value::Int(i128::from(v))),
+            Reader::U64(a) => prim!(a, |v: u64| Value::Int(i128::from(v))),
+            Reader::U32(a) => prim!(a, |v: u32| Value::Int(i128::from(v))),
+            Reader::U16(a) => prim!(a, |v: u16| Value::Int(i128::from(v))),
+            Reader::U8(a) => prim!(a, |v: u8| Value::Int(i128::from(v))),
+            Reader::F64(a) => {
+                prim!(a, Value::Float).filter(|v| !matches!(v, Value::Float(f) if f.is_nan()))
+            }
+            Reader::F32(a) => prim!(a, |v: f32| Value::Float(f64::from(v)))
+                .filter(|v| !matches!(v, Value::Float(f) if f.is_nan())),
+            Reader::Decimal(a, s) => prim!(a, |v: i128| Value::Decimal(v, *s)),
+            Reader::Date32(a) => prim!(a, |d: i32| days(i64::from(d))),
+            Reader::Date64(a) => prim!(a, |ms: i64| since_epoch(ms, 86_400_000)),
+            Reader::Timestamp(a, unit) => {
+                if i >= a.len() || a.is_null(i) {
+                    return None;
+                }
+                let (raw, per_day) = match unit {
+                    TimeUnit::Second => (a.as_primitive::<TimestampSecondType>().value(i), 86_400),
+                    TimeUnit::Millisecond => (
+                        a.as_primitive::<TimestampMillisecondType>().value(i),
+                        86_400_000,
+                    ),
+                    TimeUnit::Microsecond => (
+                        a.as_primitive::<TimestampMicrosecondType>().value(i),
+                        86_400_000_000,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        a.as_primitive::<TimestampNanosecondType>().value(i),
+                        86_400_000_000_000,
+                    ),
+                };
+                Some(since_epoch(raw, per_day))
+            }
+            Reader::List(l, items) => {
+                if i >= l.len() || l.is_null(i) {
+                    return None;
+                }
+                let o = l.value_offsets();
+                let (start, end) = (o.get(i).copied()?, o.get(i + 1).copied()?);
+                Some(Value::List(items, to_usize(start), to_usize(end)))
+            }
+            Reader::LargeList(l, items) => {
+                if i >= l.len() || l.is_null(i) {
+                    return None;
+                }
+                let o = l.value_offsets();
+                let (start, end) = (o.get(i).copied()?, o.get(i + 1).copied()?);
+                Some(Value::List(items, to_usize(start), to_usize(end)))
+            }
+            Reader::Step(s, step, on) => {
+                if i >= s.len() || s.is_null(i) {
+                    return None;
+                }
+                Some(Value::Step(
+                    step.get(i).map(Box::new),
+                    on.get(i).map(Box::new),
+                ))
+            }
+            Reader::Other(a, t) => {
+                if i >= a.len() || a.is_null(i) {
+                    None
+                } else {
+                    Some(Value::Unsupported(t))
+                }
+            }
+        }
+    }
+}
+
+fn to_usize<T: TryInto<usize>>(v: T) -> usize {
+    v.try_into().unwrap_or(0)
+}
+
+fn days(d: i64) -> Value<'static> {
+    match DateTime::from_timestamp(d.saturating_mul(86_400), 0) {
+        Some(t) => Value::Date(t.date_naive()),
+        None => Value::BadDate(format!("{d} days from 1970-01-01 is out of range")),
+    }
+}
+
+/// `raw` units since the epoch, `per_day` units a day: a date only at midnight.
+fn since_epoch(raw: i64, per_day: i64) -> Value<'static> {
+    let (day, rest) = (raw.div_euclid(per_day), raw.rem_euclid(per_day));
+    if rest != 0 {
+        return Value::BadDate(format!(
+            "a date and time ({} units past midnight), expected a date",
+            rest
+        ));
+    }
+    days(day)
+}
+
+/// One present cell.
+pub(crate) enum Value<'a> {
+    /// Text.
+    Str(&'a str),
+    /// An integer of any Arrow width.
+    Int(i128),
+    /// A float (never NaN: NaN is absent).
+    Float(f64),
+    /// A `decimal128` value and its scale.
+    Decimal(i128, i8),
+    /// A boolean.
+    Bool(bool),
+    /// A date.
+    Date(NaiveDate),
+    /// A date-time that is not a date, or a date out of range.
+    BadDate(String),
+    /// Items `start..end` of a list column's values.
+    List(&'a Reader<'a>, usize, usize),
+    /// An exit step given as `{step, on}`.
+    Step(Option<Box<Value<'a>>>, Option<Box<Value<'a>>>),
+    /// A value of an Arrow type no field takes.
+    Unsupported(&'a DataType),
+}
+
+impl Value<'_> {
+    /// What the cell holds, for messages.
+    fn kind(&self) -> Cow<'static, str> {
+        match self {
+            Value::Str(_) => "text".into(),
+            Value::Int(_) => "an integer".into(),
+            Value::Float(_) => "a float".into(),
+            Value::Decimal(..) => "a decimal".into(),
+            Value::Bool(_) => "a boolean".into(),
+            Value::Date(_) | Value::BadDate(_) => "a date".into(),
+            Value::List(..) => "a list".into(),
+            Value::Step(..) => "a {step, on} object".into(),
+            Value::Unsupported(t) => format!("a value of Arrow type {t}").into(),
+        }
+    }
+
+    fn wrong(&self, expected: &str) -> Problem {
+        Problem::new(
+            ErrorCode::WrongType,
+            format!("expected {expected}, found {}", self.kind()),
+        )
+    }
+
+    /// The cell as text: strings as they are, integers in decimal, a whole
+    /// float as an integer (an identity number read as a float, digits
+    /// possibly lost: a finding later).
+    fn text_cow(&self, expected: &str) -> Result<Cow<'_, str>, Problem> {
+        match self {
+            Value::Str(s) => Ok(Cow::Borrowed(s)),
+            Value::Int(v) => Ok(Cow::Owned(v.to_string())),
+            Value::Float(f) if f.is_finite() => Ok(Cow::Owned(float_text(*f))),
+            _ => Err(self.wrong(expected)),
+        }
+    }
+
+    fn integer(&self) -> Result<Option<i64>, Problem> {
+        match self {
+            Value::Int(v) => Ok(i64::try_from(*v).ok()),
+            Value::Str(s) => integer_text(s),
+            Value::Float(f) if f.is_finite() => integer_text(&float_text(*f)),
+            _ => Err(self.wrong("an integer")),
+        }
+    }
+}
+
+/// The shortest text that reads back as `f` (Rust's `Display` for floats,
+/// never an exponent); equal to Python's `repr` for every value that is
+/// valid money.
+fn float_text(f: f64) -> String {
+    let mut buf = [0u8; 40];
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    if write!(cursor, "{f}").is_ok() {
+        let n = to_usize(cursor.position());
+        if let Some(s) = buf.get(..n).and_then(|b| std::str::from_utf8(b).ok()) {
+            return s.to_owned();
+        }
+    }
+    f.to_string()
+}
+
+/// `v × 10^-scale` yuan as money, when it has at most two decimals, is not
+/// negative and is below 10¹³.
+fn decimal_money(v: i128, scale: i8) -> Result<Money, Problem> {
+    let bad = |why: &str| {
+        Problem::new(
+            ErrorCode::InvalidMoney,
+            format!("invalid money {}: {why}", decimal_text(v, scale)),
+        )
+    };
+    if v < 0 {
+        return Err(bad("money is never negative"));
+    }
+    let exp = 2 - i32::from(scale);
+    let fen = if exp >= 0 {
+        let up = 10i128.checked_pow(exp.unsigned_abs());
+        up.and_then(|u| v.checked_mul(u))
+    } else {
+        let down = 10i128.checked_pow(exp.unsigned_abs());
+        match down {
+            Some(d) if v % d == 0 => Some(v / d),
+            Some(_) => return Err(bad("more than two decimals")),
+            None => None,
+        }
+    };
+    match fen {
+        Some(f) if f < FEN_LIMIT => Ok(Money::from_fen(i64::try_from(f).unwrap_or(i64::MAX))),
+        _ => Err(bad("10^13 yuan or more")),
+    }
+}
+
+/// A `decimal128` value written out, for messages.
+fn decimal_text(v: i128, scale: i8) -> String {
+    match rust_decimal::Decimal::try_from_i128_with_scale(v, u32::from(scale.max(0).unsigned_abs()))
+    {
+        Ok(d) if scale >= 0 => d.to_string(),
+        _ => format!("{v}e{}", -i32::from(scale)),
+    }
+}
+
+impl CellRead for Value<'_> {
+    fn text(&self) -> Result<String, Problem> {
+        self.text_cow("text").map(Cow::into_owned)
+    }
+
+    fn money(&self) -> Result<Money, Problem> {
+        match self {
+            Value::Str(s) => money_text(s),
+            Value::Int(v) if (0..FEN_LIMIT / 100).contains(v) => {
+                Ok(Money::from_fen(i64::try_from(v * 100).unwrap_or(i64::MAX)))
+            }
+            Value::Int(v) => money_text(&v.to_string()),
+            Value::Float(f) if *f == 0.0 && f.is_sign_positive() => Ok(Money::ZERO),
+            Value::Float(f) if f.is_finite() => money_text(&float_text(*f)),
+            Value::Float(f) => Err(Problem::new(
+                ErrorCode::InvalidMoney,
+                format!("invalid money {f}: not a finite amount"),
+            )),
+            Value::Decimal(v, s) => decimal_money(*v, *s),
+            Value::Bool(b) => Err(Problem::new(
+                ErrorCode::InvalidMoney,
+                format!("invalid money {b}: a boolean is not an amount"),
+            )),
+            _ => Err(self.wrong("money")),
+        }
+    }
+
+    fn date(&self) -> Result<NaiveDate, Problem> {
+        match self {
+            Value::Date(d) => Ok(*d),
+            Value::BadDate(why) => Err(Problem::new(
+                ErrorCode::InvalidDate,
+                format!("invalid date: {why}"),
+            )),
+            Value::Str(s) => date_text(s),
+            _ => Err(self.wrong("a date")),
+        }
+    }
+
+    fn label<E: WireEnum>(&self) -> Result<E, Problem> {
+        match self {
+            Value::Str(s) => label_text(s, E::from_wire),
+            _ => Err(self.wrong(E::NAME)),
+        }
+    }
+
+    fn boolean(&self) -> Result<bool, Problem> {
+        match self {
+            Value::Bool(b) => Ok(*b),
+            Value::Str("true") => Ok(true),
+            Value::Str("false") => Ok(false),
+            Value::Str(s) => Err(Problem::new(
+                ErrorCode::WrongType,
+                format!("invalid boolean {s:?}: expected true or false"),
+            )),
+            _ => Err(self.wrong("a boolean")),
+        }
+    }
+
+    fn year(&self) -> Result<i32, Problem> {
+        year_of(self.integer()?)
+    }
+
+    fn grade(&self) -> Result<u8, Problem> {
+        let shown = match self {
+            Value::Str(s) => (*s).to_owned(),
+            Value::Int(v) => v.to_string(),
+            Value::Float(f) => float_text(*f),
+            other => other.kind().into_owned(),
+        };
+        grade_of(self.integer()?, &shown)
+    }
+
+    fn causes(&self) -> Result<Vec<Cause>, Problem> {
+        match self {
+            Value::Str(s) => items(s)
+                .enumerate()
+                .map(|(i, item)| cause_item(i, item, Cause::from_wire))
+                .collect(),
+            Value::List(values, start, end) => (*start..*end)
+                .enumerate()
+                .map(|(i, k)| match values.get(k) {
+                    Some(Value::Str(s)) => cause_item(i, s, Cause::from_wire),
+                    Some(other) => Err(other.wrong("a cause").at(format!("[{i}]"))),
+                    None => Err(Problem::new(
+                        ErrorCode::WrongType,
+                        "expected a cause, found null".to_owned(),
+                    )
+                    .at(format!("[{i}]"))),
+                })
+                .collect(),
+            _ => Err(self.wrong("a list of causes")),
+        }
+    }
+
+    fn exit_steps(&self) -> Result<Vec<ExitStep>, Problem> {
+        match self {
+            Value::Str(s) => exit_steps_text(s, ExitStepKind::from_wire),
+            Value::List(values, start, end) => (*start..*end)
+                .enumerate()
+                .map(|(i, k)| match values.get(k) {
+                    Some(Value::Str(s)) => exit_step_item(i, s, ExitStepKind::from_wire),
+                    Some(Value::Step(step, on)) => {
+                        let step = match step.as_deref() {
+                            Some(v) => v.label::<ExitStepKind>(),
+                            None => Err(missing_part("step")),
+                        }
+                        .map_err(|p| p.at(format!("[{i}].step")))?;
+                        let on = match on.as_deref() {
+                            Some(v) => v.date(),
+                            None => Err(missing_part("on")),
+                        }
+                        .map_err(|p| p.at(format!("[{i}].on")))?;
+                        Ok(ExitStep { step, on })
+                    }
+                    Some(other) => Err(other.wrong("step:date").at(format!("[{i}]"))),
+                    None => Err(Problem::new(
+                        ErrorCode::WrongType,
+                        "expected step:date, found null".to_owned(),
+                    )
+                    .at(format!("[{i}]"))),
+                })
+                .collect(),
+            _ => Err(self.wrong("a list of step:date")),
+        }
+    }
+}
+
+fn missing_part(name: &str) -> Problem {
+    Problem::new(ErrorCode::MissingField, format!("{name} is required"))
+}

@@ -1,0 +1,812 @@
+//! The columnar batch path: whole registries as Arrow record batches in,
+//! decisions and settlements as Arrow record batches out (interfaces.md §6,
+//! the frames of `fupin.evaluate_frame` / `fupin.settle_frame`).
+//!
+//! The rows are read into the same [`Household`] / [`Claim`] records as
+//! JSON Lines and registry tables, with the table reader's column-to-field
+//! mapping ([`crate::record::table`]), and evaluated by the same
+//! [`Evaluator`] and [`Ledger`]: a frame and a JSON line of the same
+//! household give the same decision. Households are evaluated in parallel
+//! chunks (one thread per core); each chunk becomes one result batch, in
+//! input order. Claims are settled in input order (claims of one person
+//! accumulate).
+//!
+//! # Columns
+//!
+//! A household frame has the columns of the household table (§4.1,
+//! English names only: `id`, `town`, …, `income_wage`, …, `credit_rating`,
+//! `credit_outstanding`); `id` is required. A member frame has the member
+//! table's columns with `household_id`; `household_id`, `id`, `sex` and
+//! `birth_date` are required. A claim frame has the fields of §2.3; `id`,
+//! `person_id`, `admitted_on`, `hospital_level` and `total_cost` are
+//! required. Columns pandas adds for its index (`__index_level_0__`) are
+//! ignored. An unknown column, a column given twice or a missing required
+//! column is refused before anything is evaluated ([`evaluate`] and
+//! [`settle`] return every such problem); what a cell may hold is told in
+//! [`cells`](self#cells).
+//!
+//! # Cells
+//!
+//! Null, NaN and NaT mean absent: the field's default applies
+//! (`last_year_income` is present iff a `last_year_income_*` cell is,
+//! `credit` iff `credit_rating` or `credit_outstanding` is). Strings are read
+//! as in JSON (wire enum strings, `YYYY-MM-DD`, money text of §1,
+//! `true`/`false`); integers are money in whole yuan, years, grades, or ids;
+//! a float is money from its shortest round-trip text (so a float64 column
+//! read from a CSV of two-decimal amounts is exact, and `0.1 + 0.2` is
+//! `invalid_money`); `decimal128` is money when its value has at most two
+//! decimals; dates are `date32`, `date64`, a timestamp at midnight or text;
+//! `causes` and `exit_steps` are `list<utf8>` (`step:date` items),
+//! `list<struct<step, on>>` or `;`-separated text. A bad cell makes its row
+//! an error (code and field path as a JSON record would get:
+//! `invalid_money` at `income.wage`, `invalid_date` at
+//! `members[1].birth_date`); the other rows go on.
+//!
+//! # Members
+//!
+//! Members join the households whose `id` equals their `household_id`, in
+//! member-frame order; a frame sorted by household in household order (the
+//! usual export) is joined without hashing. A member row whose
+//! `household_id` names no household (or is empty) is an orphan: it is not
+//! evaluated and its row number is listed in [`Evaluation::orphan_members`].
+//! A household no member names fails with `empty_members`.
+//!
+//! ```
+//! use fupin_core::batch::{self, Frame, MoneyType, Options};
+//! use fupin_core::{Policy, parse_household};
+//!
+//! let h = parse_household(br#"{"id":"H1","income":{"wage":"18000"},"members":[
+//!   {"id":"P1","relation":"head","sex":"male","birth_date":"1970-01-01"},
+//!   {"id":"P2","relation":"spouse","sex":"female","birth_date":"1972-01-01"},
+//!   {"id":"P3","relation":"child","sex":"male","birth_date":"2000-01-01"},
+//!   {"id":"P4","relation":"child","sex":"female","birth_date":"2002-01-01"}]}"#).unwrap();
+//! let (households, members) = batch::to_frames(&[h]).unwrap();
+//! let policy = Policy::builtin("ningxia-2020").unwrap();
+//! let as_of = fupin_core::date::parse_date("2020-12-31").unwrap();
+//! let out = batch::evaluate(&policy, as_of, &households, &members, &Options::default()).unwrap();
+//! let rows = &out.batches[0];
+//! let pci = rows.column_by_name("per_capita_income").unwrap();
+//! let pci = arrow_array::cast::AsArray::as_primitive::<arrow_array::types::Decimal128Type>(pci.as_ref());
+//! assert_eq!(pci.value(0), 450_000); // 18 000 / 4 = 4 500.00 yuan, in fen
+//! ```
+
+mod cells;
+mod convert;
+mod output;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use arrow_array::RecordBatch;
+use arrow_schema::{ArrowError, Schema, SchemaRef};
+use chrono::NaiveDate;
+
+use self::cells::{Reader, Value};
+pub use self::convert::{claims_frame, to_frames};
+pub use self::output::{MONEY_PRECISION, decision_schema, settlement_schema};
+use crate::enums::{HospitalLevel, Sex};
+use crate::error::{ErrorCode, RecordError};
+use crate::money::Money;
+use crate::policy::Policy;
+use crate::record::read::{CellRead, Problem, field_path, set_household, set_member};
+use crate::record::table::{HouseholdColumn, MemberColumn};
+use crate::record::{Claim, Household, Member};
+use crate::rules::Evaluator;
+use crate::rules::settlement::Ledger;
+
+/// A table: its schema and its record batches (possibly none).
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The columns.
+    pub schema: SchemaRef,
+    /// The rows, in order.
+    pub batches: Vec<RecordBatch>,
+}
+
+impl Frame {
+    /// A frame of one batch.
+    pub fn from_batch(batch: RecordBatch) -> Frame {
+        Frame {
+            schema: batch.schema(),
+            batches: vec![batch],
+        }
+    }
+
+    /// The number of rows.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// How money is written in result batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MoneyType {
+    /// `decimal128(18, 2)`: exact.
+    #[default]
+    Decimal128,
+    /// `float64`: the float nearest each exact amount, for analysts'
+    /// float pipelines (`money="float"`).
+    Float64,
+}
+
+/// Options of a batch run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// How money is written.
+    pub money: MoneyType,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+}
+
+/// Why a frame cannot be evaluated at all (every problem found).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    /// Unknown, duplicate or missing columns: `unknown_field`,
+    /// `duplicate_field` or `missing_field` problems whose field is the
+    /// column's name.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Columns(Vec<RecordError>),
+    /// Arrow refused to build a result batch (a bug).
+    #[error("cannot build the result batch: {0}")]
+    Arrow(String),
+}
+
+impl From<ArrowError> for FrameError {
+    fn from(e: ArrowError) -> Self {
+        FrameError::Arrow(e.to_string())
+    }
+}
+
+/// Decisions of a household frame.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// One row per household row, in input order ([`decision_schema`]).
+    pub batches: Vec<RecordBatch>,
+    /// The rows that failed (their `error_code` is set).
+    pub failed: usize,
+    /// Member rows (0-based, across the member frame's batches) that joined
+    /// no household.
+    pub orphan_members: Vec<usize>,
+}
+
+/// Settlements of a claim frame.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    /// One row per claim row, in input order ([`settlement_schema`]).
+    pub batches: Vec<RecordBatch>,
+    /// The rows that failed (their `error_code` is set).
+    pub failed: usize,
+}
+
+/// `true` for the columns pandas writes for its index.
+fn pandas_index(name: &str) -> bool {
+    name.starts_with("__index_level_") && name.ends_with("__")
+}
+
+/// Matches a frame's columns to a table's, listing every problem.
+fn layout<C: Copy + PartialEq>(
+    table: &str,
+    schema: &Schema,
+    all: &[C],
+    name: fn(C) -> &'static str,
+    required: &[C],
+) -> Result<Vec<(usize, C)>, Vec<RecordError>> {
+    let mut found: Vec<(usize, C)> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, field) in schema.fields().iter().enumerate() {
+        let n = field.name();
+        if pandas_index(n) {
+            continue;
+        }
+        match all.iter().copied().find(|&c| name(c) == n) {
+            Some(c) if found.iter().any(|&(_, f)| f == c) => problems.push(RecordError::new(
+                ErrorCode::DuplicateField,
+                Some(n.clone()),
+                format!("{table} frame: column {n} is given twice"),
+            )),
+            Some(c) => found.push((i, c)),
+            None => problems.push(RecordError::new(
+                ErrorCode::UnknownField,
+                Some(n.clone()),
+                format!(
+                    "{table} frame: unknown column {n:?} (expected some of {})",
+                    all.iter().map(|&c| name(c)).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+    for &c in required {
+        if !found.iter().any(|&(_, f)| f == c) {
+            let n = name(c);
+            problems.push(RecordError::new(
+                ErrorCode::MissingField,
+                Some(n.to_owned()),
+                format!("{table} frame: the required column {n} is missing"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The readers of one batch's columns.
+fn readers<'a, C: Copy>(batch: &'a RecordBatch, layout: &[(usize, C)]) -> Vec<(C, Reader<'a>)> {
+    layout
+        .iter()
+        .filter_map(|&(i, c)| {
+            let col = batch.columns().get(i)?;
+            Some((c, Reader::new(col.as_ref())))
+        })
+        .collect()
+}
+
+/// The key a row joins on: text, or an integer written in decimal.
+fn key<'a>(reader: Option<&'a Reader<'a>>, row: usize) -> Option<Cow<'a, str>> {
+    match reader?.get(row)? {
+        Value::Str(s) => Some(Cow::Borrowed(s)),
+        v @ (Value::Int(_) | Value::Float(_)) => v.text().ok().map(Cow::Owned),
+        _ => None,
+    }
+}
+
+/// Consecutive member rows with the same `household_id`.
+struct Run<'a> {
+    key: Cow<'a, str>,
+    first: usize,
+    len: usize,
+}
+
+/// Which member runs each household row takes.
+struct Join {
+    /// `runs[offsets[h]..offsets[h + 1]]` are household `h`'s runs.
+    offsets: Vec<usize>,
+    runs: Vec<usize>,
+    orphans: Vec<usize>,
+}
+
+fn join(households: &[Option<Cow<'_, str>>], runs: &[Run<'_>], keyless: Vec<usize>) -> Join {
+    let aligned = runs.len() == households.len()
+        && runs
+            .iter()
+            .zip(households)
+            .all(|(r, h)| h.as_deref() == Some(&*r.key))
+        && runs.windows(2).all(|w| match w {
+            [a, b] => a.key < b.key,
+            _ => true,
+        });
+    if aligned {
+        return Join {
+            offsets: (0..=runs.len()).collect(),
+            runs: (0..runs.len()).collect(),
+            orphans: keyless,
+        };
+    }
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::with_capacity(runs.len());
+    for (i, r) in runs.iter().enumerate() {
+        by_key.entry(&r.key).or_default().push(i);
+    }
+    let mut used = vec![false; runs.len()];
+    let mut offsets = Vec::with_capacity(households.len() + 1);
+    let mut taken = Vec::with_capacity(runs.len());
+    offsets.push(0);
+    for h in households {
+        if let Some(rs) = h.as_deref().and_then(|k| by_key.get(k)) {
+            for &r in rs {
+                taken.push(r);
+                if let Some(u) = used.get_mut(r) {
+                    *u = true;
+                }
+            }
+        }
+        offsets.push(taken.len());
+    }
+    let mut orphans = keyless;
+    for (r, u) in runs.iter().zip(&used) {
+        if !u {
+            orphans.extend(r.first..r.first + r.len);
+        }
+    }
+    orphans.sort_unstable();
+    Join {
+        offsets,
+        runs: taken,
+        orphans,
+    }
+}
+
+/// Global row `g` of a frame as (batch, row), given each batch's first row.
+fn locate(starts: &[usize], g: usize) -> (usize, usize) {
+    let b = starts.partition_point(|&s| s <= g).saturating_sub(1);
+    (b, g - starts.get(b).copied().unwrap_or(0))
+}
+
+fn starts(frame: &Frame) -> Vec<usize> {
+    let mut acc = 0;
+    frame
+        .batches
+        .iter()
+        .map(|b| {
+            let s = acc;
+            acc += b.num_rows();
+            s
+        })
+        .collect()
+}
+
+fn threads(options: &Options) -> usize {
+    match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        n => n,
+    }
+}
+
+/// Runs `work` on chunks `0..n` on up to `threads` threads; results in order.
+fn parallel<T: Send>(n: usize, threads: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(n));
+    std::thread::scope(|s| {
+        for _ in 0..threads.clamp(1, n.max(1)) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let out = work(i);
+                    if let Ok(mut d) = done.lock() {
+                        d.push((i, out));
+                    }
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Rows a chunk holds at most.
+const CHUNK: usize = 16_384;
+
+/// A bad cell as its record's error.
+fn cell_error(
+    problem: Problem,
+    prefix: &str,
+    column: &str,
+    table: &str,
+    row: usize,
+) -> RecordError {
+    let field = format!("{prefix}{}{}", field_path(column), problem.suffix);
+    let message = format!(
+        "{field}: {} ({table} frame row {row}, column {column})",
+        problem.message
+    );
+    RecordError::new(problem.code, Some(field), message)
+}
+
+/// Evaluates a household frame and its member frame on `as_of`.
+///
+/// # Errors
+///
+/// [`FrameError::Columns`] listing every unknown, duplicate or missing
+/// column of either frame; nothing is evaluated then. A bad row is never an
+/// error here: its result row says why.
+pub fn evaluate(
+    policy: &Policy,
+    as_of: NaiveDate,
+    households: &Frame,
+    members: &Frame,
+    options: &Options,
+) -> Result<Evaluation, FrameError> {
+    let hh_layout = layout(
+        "households",
+        &households.schema,
+        HouseholdColumn::ALL,
+        HouseholdColumn::header,
+        &[HouseholdColumn::Id],
+    );
+    let mm_layout = layout(
+        "members",
+        &members.schema,
+        MemberColumn::ALL,
+        MemberColumn::header,
+        &[
+            MemberColumn::HouseholdId,
+            MemberColumn::Id,
+            MemberColumn::Sex,
+            MemberColumn::BirthDate,
+        ],
+    );
+    let (hh_layout, mm_layout) = match (hh_layout, mm_layout) {
+        (Ok(h), Ok(m)) => (h, m),
+        (h, m) => {
+            let mut all = h.err().unwrap_or_default();
+            all.extend(m.err().unwrap_or_default());
+            return Err(FrameError::Columns(all));
+        }
+    };
+
+    let hh_readers: Vec<Vec<(HouseholdColumn, Reader<'_>)>> = households
+        .batches
+        .iter()
+        .map(|b| readers(b, &hh_layout))
+        .collect();
+    let mm_readers: Vec<Vec<(MemberColumn, Reader<'_>)>> = members
+        .batches
+        .iter()
+        .map(|b| readers(b, &mm_layout))
+        .collect();
+
+    // The join: member runs, then which runs each household takes.
+    let mut runs: Vec<Run<'_>> = Vec::new();
+    let mut keyless = Vec::new();
+    let mut g = 0;
+    for (batch, cols) in members.batches.iter().zip(&mm_readers) {
+        let hid = cols
+            .iter()
+            .find(|(c, _)| *c == MemberColumn::HouseholdId)
+            .map(|(_, r)| r);
+        for row in 0..batch.num_rows() {
+            match key(hid, row) {
+                Some(k) => match runs.last_mut() {
+                    Some(r) if r.key == k && r.first + r.len == g => r.len += 1,
+                    _ => runs.push(Run {
+                        key: k,
+                        first: g,
+                        len: 1,
+                    }),
+                },
+                None => keyless.push(g),
+            }
+            g += 1;
+        }
+    }
+    let hh_keys: Vec<Option<Cow<'_, str>>> = households
+        .batches
+        .iter()
+        .zip(&hh_readers)
+        .flat_map(|(batch, cols)| {
+            let id = cols
+                .iter()
+                .find(|(c, _)| *c == HouseholdColumn::Id)
+                .map(|(_, r)| r);
+            (0..batch.num_rows()).map(move |row| key(id, row))
+        })
+        .collect();
+    let joined = join(&hh_keys, &runs, keyless);
+
+    let evaluator = Evaluator::new(policy, as_of);
+    let hh_starts = starts(households);
+    let mm_starts = starts(members);
+    // Chunks never cross a batch boundary.
+    let mut chunks: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    for (b, batch) in households.batches.iter().enumerate() {
+        let n = batch.num_rows();
+        let mut s = 0;
+        while s < n {
+            let e = (s + CHUNK).min(n);
+            chunks.push((b, s..e));
+            s = e;
+        }
+    }
+    let money = options.money;
+    let results = parallel(chunks.len(), threads(options), |c| {
+        let Some((b, range)) = chunks.get(c) else {
+            return Ok((None, 0));
+        };
+        let Some(cols) = hh_readers.get(*b) else {
+            return Ok((None, 0));
+        };
+        let start = hh_starts.get(*b).copied().unwrap_or(0);
+        let mut out = output::DecisionColumns::new(money, range.len());
+        let mut failed = 0;
+        for row in range.clone() {
+            let g = start + row;
+            let member_rows = joined
+                .offsets
+                .get(g)
+                .zip(joined.offsets.get(g + 1))
+                .and_then(|(&a, &z)| joined.runs.get(a..z))
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|&r| runs.get(r))
+                .flat_map(|r| r.first..r.first + r.len);
+            let read = read_household(cols, row, g, member_rows, &mm_readers, &mm_starts);
+            let decided = read.and_then(|h| {
+                h.validate()?;
+                evaluator.evaluate(&h, false)
+            });
+            match decided {
+                Ok(d) => out.push(&d),
+                Err(e) => {
+                    failed += 1;
+                    let id = hh_keys.get(g).and_then(|k| k.as_deref());
+                    out.push_error(id, &e);
+                }
+            }
+        }
+        out.finish().map(|b| (Some(b), failed))
+    });
+    let mut evaluation = Evaluation {
+        batches: Vec::with_capacity(results.len()),
+        failed: 0,
+        orphan_members: joined.orphans,
+    };
+    for r in results {
+        let (batch, failed) = r?;
+        evaluation.batches.extend(batch);
+        evaluation.failed += failed;
+    }
+    Ok(evaluation)
+}
+
+/// Reads household row `row` (global row `g`) and its members.
+fn read_household(
+    cols: &[(HouseholdColumn, Reader<'_>)],
+    row: usize,
+    g: usize,
+    member_rows: impl Iterator<Item = usize>,
+    mm_readers: &[Vec<(MemberColumn, Reader<'_>)>],
+    mm_starts: &[usize],
+) -> Result<Household, RecordError> {
+    let mut h = Household::with_defaults();
+    let mut first: Option<RecordError> = None;
+    for (col, reader) in cols {
+        if let Some(v) = reader.get(row)
+            && let Err(p) = set_household(&mut h, *col, &v)
+            && first.is_none()
+        {
+            first = Some(cell_error(p, "", col.header(), "households", g));
+        }
+    }
+    if h.id.is_empty() && first.is_none() {
+        first = Some(RecordError::new(
+            ErrorCode::MissingField,
+            Some("id".to_owned()),
+            format!(
+                "id: the household id is required but the cell is empty (households frame row {g}, column id)"
+            ),
+        ));
+    }
+    for (i, m_g) in member_rows.enumerate() {
+        let (b, m_row) = locate(mm_starts, m_g);
+        let Some(mcols) = mm_readers.get(b) else {
+            continue;
+        };
+        let (m, problem) = read_member(mcols, m_row, m_g, i);
+        if first.is_none() {
+            first = problem;
+        }
+        h.members.push(m);
+    }
+    match first {
+        Some(e) => Err(e.with_record_id(Some(h.id).filter(|id| !id.is_empty()))),
+        None => Ok(h),
+    }
+}
+
+/// Reads member row `row` (global row `g`), the `i`-th of its household.
+fn read_member(
+    cols: &[(MemberColumn, Reader<'_>)],
+    row: usize,
+    g: usize,
+    i: usize,
+) -> (Member, Option<RecordError>) {
+    let mut m = Member::new(String::new(), Sex::Male, NaiveDate::MIN);
+    let mut household_id = None;
+    let mut first: Option<RecordError> = None;
+    let mut seen = [false; 3];
+    let prefix = format!("members[{i}].");
+    for (col, reader) in cols {
+        if *col == MemberColumn::HouseholdId {
+            continue;
+        }
+        let Some(v) = reader.get(row) else { continue };
+        match set_member(&mut m, &mut household_id, *col, &v) {
+            Ok(()) => {
+                let k = match col {
+                    MemberColumn::Id => 0,
+                    MemberColumn::Sex => 1,
+                    MemberColumn::BirthDate => 2,
+                    _ => continue,
+                };
+                if let Some(s) = seen.get_mut(k) {
+                    *s = true;
+                }
+            }
+            Err(p) if first.is_none() => {
+                first = Some(cell_error(p, &prefix, col.header(), "members", g));
+            }
+            Err(_) => {}
+        }
+    }
+    if first.is_none() {
+        let required = [MemberColumn::Id, MemberColumn::Sex, MemberColumn::BirthDate];
+        if let Some((col, _)) = required.iter().zip(seen).find(|(_, s)| !s) {
+            let field = format!("{prefix}{}", col.header());
+            first = Some(RecordError::new(
+                ErrorCode::MissingField,
+                Some(field.clone()),
+                format!(
+                    "{field}: required but the cell is empty (members frame row {g}, column {})",
+                    col.header()
+                ),
+            ));
+        }
+    }
+    (m, first)
+}
+
+/// A column of a claim frame (interfaces.md §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClaimColumn {
+    Id,
+    PersonId,
+    AdmittedOn,
+    HospitalLevel,
+    TotalCost,
+    InPolicyCost,
+    RegisteredPoor,
+    BackstopEligible,
+    MajorIllness,
+}
+
+impl ClaimColumn {
+    const ALL: &'static [ClaimColumn] = &[
+        ClaimColumn::Id,
+        ClaimColumn::PersonId,
+        ClaimColumn::AdmittedOn,
+        ClaimColumn::HospitalLevel,
+        ClaimColumn::TotalCost,
+        ClaimColumn::InPolicyCost,
+        ClaimColumn::RegisteredPoor,
+        ClaimColumn::BackstopEligible,
+        ClaimColumn::MajorIllness,
+    ];
+    const REQUIRED: &'static [ClaimColumn] = &[
+        ClaimColumn::Id,
+        ClaimColumn::PersonId,
+        ClaimColumn::AdmittedOn,
+        ClaimColumn::HospitalLevel,
+        ClaimColumn::TotalCost,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            ClaimColumn::Id => "id",
+            ClaimColumn::PersonId => "person_id",
+            ClaimColumn::AdmittedOn => "admitted_on",
+            ClaimColumn::HospitalLevel => "hospital_level",
+            ClaimColumn::TotalCost => "total_cost",
+            ClaimColumn::InPolicyCost => "in_policy_cost",
+            ClaimColumn::RegisteredPoor => "registered_poor",
+            ClaimColumn::BackstopEligible => "backstop_eligible",
+            ClaimColumn::MajorIllness => "major_illness",
+        }
+    }
+}
+
+/// Reads claim row `row` (global row `g`).
+fn read_claim(
+    cols: &[(ClaimColumn, Reader<'_>)],
+    row: usize,
+    g: usize,
+) -> Result<Claim, RecordError> {
+    let mut c = Claim {
+        id: String::new(),
+        person_id: String::new(),
+        admitted_on: NaiveDate::MIN,
+        hospital_level: HospitalLevel::Township,
+        total_cost: Money::ZERO,
+        in_policy_cost: Money::ZERO,
+        registered_poor: true,
+        backstop_eligible: true,
+        major_illness: false,
+    };
+    let mut in_policy: Option<Money> = None;
+    let mut seen: Vec<ClaimColumn> = Vec::with_capacity(cols.len());
+    let mut first: Option<RecordError> = None;
+    for (col, reader) in cols {
+        let Some(v) = reader.get(row) else { continue };
+        let set = |c: &mut Claim, in_policy: &mut Option<Money>| -> Result<(), Problem> {
+            match col {
+                ClaimColumn::Id => c.id = v.text()?,
+                ClaimColumn::PersonId => c.person_id = v.text()?,
+                ClaimColumn::AdmittedOn => c.admitted_on = v.date()?,
+                ClaimColumn::HospitalLevel => c.hospital_level = v.label()?,
+                ClaimColumn::TotalCost => c.total_cost = v.money()?,
+                ClaimColumn::InPolicyCost => *in_policy = Some(v.money()?),
+                ClaimColumn::RegisteredPoor => c.registered_poor = v.boolean()?,
+                ClaimColumn::BackstopEligible => c.backstop_eligible = v.boolean()?,
+                ClaimColumn::MajorIllness => c.major_illness = v.boolean()?,
+            }
+            Ok(())
+        };
+        match set(&mut c, &mut in_policy) {
+            Ok(()) => seen.push(*col),
+            Err(p) if first.is_none() => {
+                first = Some(cell_error(p, "", col.name(), "claims", g));
+            }
+            Err(_) => {}
+        }
+    }
+    if first.is_none()
+        && let Some(col) = ClaimColumn::REQUIRED.iter().find(|c| !seen.contains(c))
+    {
+        let n = col.name();
+        first = Some(RecordError::new(
+            ErrorCode::MissingField,
+            Some(n.to_owned()),
+            format!("{n}: required but the cell is empty (claims frame row {g}, column {n})"),
+        ));
+    }
+    c.in_policy_cost = in_policy.unwrap_or(c.total_cost);
+    match first {
+        Some(e) => Err(e.with_record_id(Some(c.id).filter(|id| !id.is_empty()))),
+        None => Ok(c),
+    }
+}
+
+/// Settles a claim frame in row order, on `ledger` (so a frame can follow
+/// earlier claims, and a later frame this one). A claim whose id the
+/// ledger has already settled fails with `duplicate_claim_id`.
+///
+/// # Errors
+///
+/// [`FrameError::Columns`] listing every unknown, duplicate or missing
+/// column; nothing is settled then.
+pub fn settle(
+    policy: &Policy,
+    claims: &Frame,
+    ledger: &mut Ledger,
+    money: MoneyType,
+) -> Result<Settled, FrameError> {
+    let layout = layout(
+        "claims",
+        &claims.schema,
+        ClaimColumn::ALL,
+        ClaimColumn::name,
+        ClaimColumn::REQUIRED,
+    )
+    .map_err(FrameError::Columns)?;
+    let mut settled = Settled {
+        batches: Vec::with_capacity(claims.batches.len()),
+        failed: 0,
+    };
+    let mut g = 0;
+    for batch in &claims.batches {
+        let cols = readers(batch, &layout);
+        let mut out = output::SettlementColumns::new(money, batch.num_rows());
+        for row in 0..batch.num_rows() {
+            let result = read_claim(&cols, row, g).and_then(|c| {
+                ledger
+                    .settle(policy, &c, false)
+                    .map_err(|e| e.with_record_id(Some(c.id.clone())))
+            });
+            match result {
+                Ok(s) => out.push(&s),
+                Err(e) => {
+                    settled.failed += 1;
+                    let id_of = |c: ClaimColumn| {
+                        cols.iter()
+                            .find(|(k, _)| *k == c)
+                            .and_then(|(_, r)| key(Some(r), row))
+                    };
+                    let claim_id = id_of(ClaimColumn::Id);
+                    let person_id = id_of(ClaimColumn::PersonId);
+                    out.push_error(claim_id.as_deref(), person_id.as_deref(), &e);
+                }
+            }
+            g += 1;
+        }
+        settled.batches.push(out.finish()?);
+    }
+    Ok(settled)
+}

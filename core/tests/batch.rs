@@ -1,0 +1,597 @@
+//! The columnar batch path against the record path: the same households and
+//! claims, read from Arrow frames, must give exactly the decisions and
+//! settlements of `Evaluator::evaluate` / `Ledger::settle` on the records;
+//! bad cells become row errors with the codes a JSON line would get.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int32Type, Int64Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array,
+    RecordBatch, StringArray, TimestampSecondArray,
+};
+use arrow_schema::{DataType, Field, Schema};
+use fupin_core::batch::{self, Frame, FrameError, MoneyType, Options};
+use fupin_core::date::parse_date;
+use fupin_core::synth::{Synth, SynthConfig};
+use fupin_core::{Decision, ErrorCode, Evaluator, Household, Ledger, Policy, Settlement};
+
+fn policy() -> Policy {
+    Policy::builtin("ningxia-2020").unwrap()
+}
+
+fn as_of() -> chrono::NaiveDate {
+    parse_date("2020-12-31").unwrap()
+}
+
+fn synth(n: u64, seed: u64) -> Vec<Household> {
+    Synth::new(SynthConfig {
+        households: n,
+        seed,
+        ..SynthConfig::default()
+    })
+    .collect()
+}
+
+/// One cell rendered as text (money with two decimals, lists `[a,b]`).
+fn cell(col: &ArrayRef, i: usize) -> String {
+    if col.is_null(i) {
+        return "null".to_owned();
+    }
+    match col.data_type() {
+        DataType::Utf8 => col.as_string::<i32>().value(i).to_owned(),
+        DataType::Date32 => {
+            let d = col.as_primitive::<Date32Type>().value(i);
+            (parse_date("1970-01-01").unwrap() + chrono::Days::new(d as u64)).to_string()
+        }
+        DataType::Int64 => col.as_primitive::<Int64Type>().value(i).to_string(),
+        DataType::Int32 => col.as_primitive::<Int32Type>().value(i).to_string(),
+        DataType::Boolean => col.as_boolean().value(i).to_string(),
+        DataType::Decimal128(_, 2) => {
+            let v = col.as_primitive::<Decimal128Type>().value(i);
+            rust_decimal::Decimal::from_i128_with_scale(v, 2).to_string()
+        }
+        DataType::Float64 => format!("{:.2}", col.as_primitive::<Float64Type>().value(i)),
+        DataType::List(_) => {
+            let l = col.as_list::<i32>().value(i);
+            let items: Vec<String> = (0..l.len()).map(|k| cell(&l, k)).collect();
+            format!("[{}]", items.join(","))
+        }
+        DataType::Struct(_) => {
+            let s = col.as_struct();
+            let parts: Vec<String> = s.columns().iter().map(|c| cell(c, i)).collect();
+            format!("{{{}}}", parts.join(" "))
+        }
+        t => panic!("unexpected column type {t}"),
+    }
+}
+
+fn row(batch: &RecordBatch, i: usize) -> Vec<String> {
+    batch.columns().iter().map(|c| cell(c, i)).collect()
+}
+
+fn rows(batches: &[RecordBatch]) -> Vec<Vec<String>> {
+    batches
+        .iter()
+        .flat_map(|b| (0..b.num_rows()).map(move |i| row(b, i)))
+        .collect()
+}
+
+fn list<T: std::fmt::Display>(codes: &[T]) -> String {
+    format!(
+        "[{}]",
+        codes
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+/// The decision of the record path, in the columns of `decision_schema`.
+fn expected(d: &Decision) -> Vec<String> {
+    let e = &d.entitlements;
+    let findings: Vec<String> = d
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{{{} {} {}}}",
+                f.code,
+                f.person_id.as_deref().unwrap_or("null"),
+                f.field
+            )
+        })
+        .collect();
+    vec![
+        d.household_id.clone(),
+        d.as_of.to_string(),
+        d.size.to_string(),
+        d.net_income.to_string(),
+        d.per_capita_income.to_string(),
+        d.poverty_line.to_string(),
+        d.exit.eligible.to_string(),
+        list(&d.exit.failed),
+        d.monitoring.category.to_string(),
+        list(&d.monitoring.triggers),
+        d.dibao.eligible.to_string(),
+        d.dibao.monthly_benefit.to_string(),
+        list(&d.dibao.failed),
+        d.identification.excluded.to_string(),
+        list(&d.identification.reasons),
+        e.insurance_premiums.to_string(),
+        e.elderly_allowance.to_string(),
+        e.veterans_allowance.to_string(),
+        e.education_aid.to_string(),
+        e.total.to_string(),
+        d.credit.eligible.to_string(),
+        d.credit.max_new_loan.to_string(),
+        list(&d.credit.failed),
+        format!("[{}]", findings.join(",")),
+        "null".to_owned(),
+        "null".to_owned(),
+    ]
+}
+
+fn record_path(hh: &[Household]) -> Vec<Vec<String>> {
+    let policy = policy();
+    let ev = Evaluator::new(&policy, as_of());
+    hh.iter()
+        .map(|h| expected(&ev.evaluate(h, false).unwrap()))
+        .collect()
+}
+
+fn run(households: &Frame, members: &Frame, threads: usize) -> batch::Evaluation {
+    let options = Options {
+        threads,
+        ..Options::default()
+    };
+    batch::evaluate(&policy(), as_of(), households, members, &options).unwrap()
+}
+
+#[test]
+fn synth_county_batch_equals_record_path_on_one_and_two_threads() {
+    let hh = synth(3_000, 11);
+    let want = record_path(&hh);
+    let (households, members) = batch::to_frames(&hh).unwrap();
+    for threads in [1, 2] {
+        let out = run(&households, &members, threads);
+        assert_eq!(out.failed, 0);
+        assert!(out.orphan_members.is_empty());
+        let got = rows(&out.batches);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w);
+        }
+    }
+}
+
+/// Splits a frame's one batch into batches of `n` rows.
+fn split(frame: &Frame, n: usize) -> Frame {
+    let b = &frame.batches[0];
+    let batches = (0..b.num_rows())
+        .step_by(n)
+        .map(|s| b.slice(s, n.min(b.num_rows() - s)))
+        .collect();
+    Frame {
+        schema: frame.schema.clone(),
+        batches,
+    }
+}
+
+#[test]
+fn members_in_any_order_and_frames_in_several_batches_join_the_same() {
+    let hh = synth(1_200, 5);
+    let want = record_path(&hh);
+    let (households, members) = batch::to_frames(&hh).unwrap();
+    // Reverse the member rows: every household's members are still in their
+    // own order relative to each other only if we reverse within... so
+    // instead interleave: odd member rows first, then even ones. A
+    // household's members keep their relative order in each half, but the
+    // halves split them: the join must put them back in member-frame order.
+    let m = &members.batches[0];
+    let n = m.num_rows();
+    let order: Vec<u64> = (0..n as u64)
+        .filter(|i| i % 2 == 1)
+        .chain((0..n as u64).filter(|i| i % 2 == 0))
+        .collect();
+    let idx = arrow_array::UInt64Array::from(order.clone());
+    let shuffled: Vec<ArrayRef> = m
+        .columns()
+        .iter()
+        .map(|c| arrow_select_take(c, &idx))
+        .collect();
+    let shuffled = Frame::from_batch(RecordBatch::try_new(m.schema(), shuffled).unwrap());
+    // Expected: each household's members in the new frame order (odd rows
+    // of the original first): re-evaluate the records with members so ordered.
+    let mut owner = Vec::new();
+    for (h_i, h) in hh.iter().enumerate() {
+        for k in 0..h.members.len() {
+            owner.push((h_i, k));
+        }
+    }
+    let mut reordered: Vec<Household> = hh
+        .iter()
+        .map(|h| Household {
+            members: Vec::new(),
+            ..h.clone()
+        })
+        .collect();
+    for &o in &order {
+        let (h_i, k) = owner[o as usize];
+        reordered[h_i].members.push(hh[h_i].members[k].clone());
+    }
+    let want_reordered = record_path(&reordered);
+    assert_eq!(want_reordered.len(), want.len());
+    let out = run(&split(&households, 97), &split(&shuffled, 1000), 2);
+    assert_eq!(out.failed, 0);
+    assert!(out.orphan_members.is_empty());
+    assert_eq!(rows(&out.batches), want_reordered);
+}
+
+/// `take` by hand (arrow-select is not a dependency of the core).
+fn arrow_select_take(col: &ArrayRef, idx: &arrow_array::UInt64Array) -> ArrayRef {
+    let parts: Vec<ArrayRef> = idx
+        .values()
+        .iter()
+        .map(|&i| col.slice(i as usize, 1))
+        .collect();
+    let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+    concat(&refs)
+}
+
+fn concat(parts: &[&dyn Array]) -> ArrayRef {
+    let data: Vec<arrow_data::ArrayData> = parts.iter().map(|a| a.to_data()).collect();
+    let refs: Vec<&arrow_data::ArrayData> = data.iter().collect();
+    let mut m = arrow_data::transform::MutableArrayData::new(refs, true, parts.len());
+    for k in 0..parts.len() {
+        m.extend(k, 0, parts[k].len());
+    }
+    arrow_array::make_array(m.freeze())
+}
+
+fn frame(cols: Vec<(&str, ArrayRef)>) -> Frame {
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+        .collect();
+    let arrays = cols.into_iter().map(|(_, a)| a).collect();
+    Frame::from_batch(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).unwrap())
+}
+
+fn strs(v: &[Option<&str>]) -> ArrayRef {
+    Arc::new(StringArray::from(v.to_vec()))
+}
+
+/// One member per household `H1..Hn`: a man born 1980-01-01.
+fn one_member_each(n: usize) -> Frame {
+    let ids: Vec<String> = (1..=n).map(|i| format!("H{i}")).collect();
+    let pids: Vec<String> = (1..=n).map(|i| format!("P{i}")).collect();
+    frame(vec![
+        (
+            "household_id",
+            Arc::new(StringArray::from_iter_values(&ids)) as ArrayRef,
+        ),
+        ("id", Arc::new(StringArray::from_iter_values(&pids))),
+        (
+            "sex",
+            Arc::new(StringArray::from_iter_values(vec!["male"; n])),
+        ),
+        (
+            "birth_date",
+            Arc::new(StringArray::from_iter_values(vec!["1980-01-01"; n])),
+        ),
+    ])
+}
+
+fn column<'a>(out: &'a batch::Evaluation, name: &str) -> Vec<String> {
+    out.batches
+        .iter()
+        .flat_map(|b| {
+            let c = b.column_by_name(name).unwrap().clone();
+            (0..b.num_rows()).map(move |i| cell(&c, i))
+        })
+        .collect()
+}
+
+#[test]
+fn float_money_is_read_from_its_shortest_text() {
+    // A household of one: net income = wage, so per-capita income shows the
+    // money read. 1234.5 → 1234.50 exactly; 0.1 + 0.2 = 0.30000000000000004
+    // has more than two decimals → invalid_money at income.wage; NaN is
+    // absent (default 0) → 0.00; 4000.01 → 4000.01 (a float64 near it).
+    let households = frame(vec![
+        (
+            "id",
+            strs(&[Some("H1"), Some("H2"), Some("H3"), Some("H4")]),
+        ),
+        (
+            "income_wage",
+            Arc::new(Float64Array::from(vec![
+                1234.5,
+                0.1 + 0.2,
+                f64::NAN,
+                4000.01,
+            ])),
+        ),
+    ]);
+    let out = run(&households, &one_member_each(4), 1);
+    assert_eq!(
+        column(&out, "per_capita_income"),
+        ["1234.50", "null", "0.00", "4000.01"]
+    );
+    assert_eq!(
+        column(&out, "error_code"),
+        ["null", "invalid_money", "null", "null"]
+    );
+    let msg = &column(&out, "error_message")[1];
+    assert!(
+        msg.starts_with("income.wage: invalid money \"0.30000000000000004\""),
+        "{msg}"
+    );
+    assert_eq!(column(&out, "household_id")[1], "H2");
+    assert_eq!(out.failed, 1);
+    // 4000.01 > 4000.00: the exit's income test passes; NaN's 0.00 fails.
+    assert_eq!(column(&out, "exit_eligible")[3], "true");
+}
+
+#[test]
+fn decimal_integer_bool_and_infinite_money_cells() {
+    // decimal128(10, 4): 1.2300 is 1.23; 1.2345 has four decimals (invalid);
+    // int64 18000 is 18 000.00 yuan; a negative integer is invalid.
+    let dec = Decimal128Array::from(vec![12_300i128, 12_345, 0, 0])
+        .with_precision_and_scale(10, 4)
+        .unwrap();
+    let households = frame(vec![
+        (
+            "id",
+            strs(&[Some("H1"), Some("H2"), Some("H3"), Some("H4")]),
+        ),
+        ("income_wage", Arc::new(dec)),
+        (
+            "income_property",
+            Arc::new(Int64Array::from(vec![0, 0, 18_000, -5])),
+        ),
+    ]);
+    let out = run(&households, &one_member_each(4), 1);
+    assert_eq!(
+        column(&out, "net_income"),
+        ["1.23", "null", "18000.00", "null"]
+    );
+    assert_eq!(
+        column(&out, "error_code"),
+        ["null", "invalid_money", "null", "invalid_money"]
+    );
+    // A boolean or an infinite float in a money cell is a row error.
+    let households = frame(vec![
+        ("id", strs(&[Some("H1"), Some("H2")])),
+        (
+            "rigid_expenses",
+            Arc::new(BooleanArray::from(vec![Some(true), None])),
+        ),
+        (
+            "assets_deposits",
+            Arc::new(Float64Array::from(vec![0.0, f64::INFINITY])),
+        ),
+    ]);
+    let out = run(&households, &one_member_each(2), 1);
+    assert_eq!(
+        column(&out, "error_code"),
+        ["invalid_money", "invalid_money"]
+    );
+    let msgs = column(&out, "error_message");
+    assert!(msgs[0].starts_with("rigid_expenses:"), "{}", msgs[0]);
+    assert!(msgs[1].starts_with("assets.deposits:"), "{}", msgs[1]);
+}
+
+#[test]
+fn member_cells_fail_their_household_with_the_member_path() {
+    // H1 has two members; the second's birth date is 1980-02-30 (no such
+    // day) → invalid_date at members[1].birth_date. H2's member has a bad
+    // sex → invalid_enum at members[0].sex. H3's member has no sex →
+    // missing_field. H4's member is fine.
+    let members = frame(vec![
+        (
+            "household_id",
+            strs(&[Some("H1"), Some("H1"), Some("H2"), Some("H3"), Some("H4")]),
+        ),
+        (
+            "id",
+            strs(&[Some("P1"), Some("P2"), Some("P3"), Some("P4"), Some("P5")]),
+        ),
+        (
+            "sex",
+            strs(&[
+                Some("male"),
+                Some("female"),
+                Some("男"),
+                None,
+                Some("female"),
+            ]),
+        ),
+        (
+            "birth_date",
+            strs(&[
+                Some("1980-01-01"),
+                Some("1980-02-30"),
+                Some("1980-01-01"),
+                Some("1980-01-01"),
+                Some("1990-05-05"),
+            ]),
+        ),
+    ]);
+    let households = frame(vec![(
+        "id",
+        strs(&[Some("H1"), Some("H2"), Some("H3"), Some("H4")]),
+    )]);
+    let out = run(&households, &members, 2);
+    assert_eq!(
+        column(&out, "error_code"),
+        ["invalid_date", "invalid_enum", "missing_field", "null"]
+    );
+    let msgs = column(&out, "error_message");
+    assert!(msgs[0].starts_with("members[1].birth_date:"), "{}", msgs[0]);
+    assert!(msgs[1].starts_with("members[0].sex:"), "{}", msgs[1]);
+    assert!(msgs[2].starts_with("members[0].sex:"), "{}", msgs[2]);
+    assert_eq!(column(&out, "size")[3], "1");
+}
+
+#[test]
+fn orphan_members_are_listed_and_memberless_households_fail() {
+    // Member rows 1 (H9) and 2 (null household) join nothing; H2 has no
+    // member → empty_members.
+    let members = frame(vec![
+        ("household_id", strs(&[Some("H1"), Some("H9"), None])),
+        ("id", strs(&[Some("P1"), Some("P2"), Some("P3")])),
+        ("sex", strs(&[Some("male"), Some("male"), Some("male")])),
+        (
+            "birth_date",
+            strs(&[Some("1980-01-01"), Some("1980-01-01"), Some("1980-01-01")]),
+        ),
+    ]);
+    let households = frame(vec![("id", strs(&[Some("H1"), Some("H2")]))]);
+    let out = run(&households, &members, 1);
+    assert_eq!(out.orphan_members, [1, 2]);
+    assert_eq!(column(&out, "error_code"), ["null", "empty_members"]);
+}
+
+#[test]
+fn unknown_duplicate_and_missing_columns_are_refused_together() {
+    let households = frame(vec![
+        ("id", strs(&[Some("H1")])),
+        ("income_wages", strs(&[Some("1")])),
+        ("__index_level_0__", Arc::new(Int64Array::from(vec![0]))),
+    ]);
+    let members = frame(vec![
+        ("household_id", strs(&[Some("H1")])),
+        ("id", strs(&[Some("P1")])),
+        ("id", strs(&[Some("P1")])),
+        ("sex", strs(&[Some("male")])),
+    ]);
+    let err = batch::evaluate(
+        &policy(),
+        as_of(),
+        &households,
+        &members,
+        &Options::default(),
+    )
+    .unwrap_err();
+    let FrameError::Columns(problems) = err else {
+        panic!("expected column problems")
+    };
+    let got: Vec<(ErrorCode, Option<&str>)> = problems
+        .iter()
+        .map(|p| (p.code, p.field.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ErrorCode::UnknownField, Some("income_wages")),
+            (ErrorCode::DuplicateField, Some("id")),
+            (ErrorCode::MissingField, Some("birth_date")),
+        ]
+    );
+}
+
+#[test]
+fn dates_from_date32_timestamps_and_text_and_lists_in_either_form() {
+    // identified_on as date32 / midnight timestamp; a timestamp at noon is
+    // not a date. Causes as ';'-text; exit steps as list<utf8>.
+    let epoch_days =
+        |d: &str| (parse_date(d).unwrap() - parse_date("1970-01-01").unwrap()).num_days();
+    let d = epoch_days("2019-03-01");
+    let households = frame(vec![
+        ("id", strs(&[Some("H1"), Some("H2"), Some("H3")])),
+        (
+            "identified_on",
+            Arc::new(Date32Array::from(vec![d as i32, d as i32, d as i32])),
+        ),
+        (
+            "exited_on",
+            Arc::new(TimestampSecondArray::from(vec![
+                Some(d * 86_400),
+                None,
+                Some(d * 86_400 + 43_200),
+            ])),
+        ),
+        (
+            "causes",
+            strs(&[Some("illness;disability"), Some("schooling"), None]),
+        ),
+    ]);
+    let out = run(&households, &one_member_each(3), 1);
+    assert_eq!(column(&out, "error_code"), ["null", "null", "invalid_date"]);
+    assert!(column(&out, "error_message")[2].starts_with("exited_on:"));
+}
+
+#[test]
+fn float_money_output_is_the_nearest_float_of_the_exact_amount() {
+    let hh = synth(300, 3);
+    let (households, members) = batch::to_frames(&hh).unwrap();
+    let exact = run(&households, &members, 1);
+    let options = Options {
+        money: MoneyType::Float64,
+        threads: 1,
+    };
+    let float = batch::evaluate(&policy(), as_of(), &households, &members, &options).unwrap();
+    let e = exact.batches[0].column_by_name("net_income").unwrap();
+    let f = float.batches[0].column_by_name("net_income").unwrap();
+    let e = e.as_primitive::<Decimal128Type>();
+    let f = f.as_primitive::<Float64Type>();
+    for i in 0..e.len() {
+        let text = rust_decimal::Decimal::from_i128_with_scale(e.value(i), 2).to_string();
+        assert_eq!(f.value(i), text.parse::<f64>().unwrap(), "{text}");
+    }
+}
+
+#[test]
+fn claims_settle_as_the_ledger_does_and_a_repeated_id_fails() {
+    let claims: Vec<fupin_core::Claim> = Synth::new(SynthConfig {
+        households: 400,
+        seed: 9,
+        ..SynthConfig::default()
+    })
+    .claims()
+    .collect();
+    assert!(claims.len() > 50);
+    let policy = policy();
+    let mut ledger = Ledger::new();
+    let want: Vec<Settlement> = claims
+        .iter()
+        .map(|c| ledger.settle(&policy, c, false).unwrap())
+        .collect();
+    let mut with_repeat = claims.clone();
+    with_repeat.push(claims[0].clone());
+    let frame = batch::claims_frame(&with_repeat).unwrap();
+    let mut ledger = Ledger::new();
+    let out = batch::settle(&policy, &frame, &mut ledger, MoneyType::Decimal128).unwrap();
+    assert_eq!(out.failed, 1);
+    let got = rows(&out.batches);
+    for (g, s) in got.iter().zip(&want) {
+        let w = vec![
+            s.claim_id.as_str().to_owned(),
+            s.person_id.as_str().to_owned(),
+            s.year.to_string(),
+            s.total_cost.to_string(),
+            s.basic_insurance.to_string(),
+            s.critical_illness_insurance.to_string(),
+            s.supplementary_insurance.to_string(),
+            s.medical_assistance.to_string(),
+            s.backstop.to_string(),
+            s.self_pay.to_string(),
+            "null".to_owned(),
+            "null".to_owned(),
+        ];
+        assert_eq!(g, &w);
+    }
+    let last = got.last().unwrap();
+    assert_eq!(last[0], claims[0].id);
+    assert_eq!(last[10], "duplicate_claim_id");
+}
