@@ -191,11 +191,9 @@ fn members_in_any_order_and_frames_in_several_batches_join_the_same() {
     let hh = synth(1_200, 5);
     let want = record_path(&hh);
     let (households, members) = batch::to_frames(&hh).unwrap();
-    // Reverse the member rows: every household's members are still in their
-    // own order relative to each other only if we reverse within... so
-    // instead interleave: odd member rows first, then even ones. A
-    // household's members keep their relative order in each half, but the
-    // halves split them: the join must put them back in member-frame order.
+    // Member rows reordered: odd rows first, then even ones. A household's
+    // members are then split between the halves; the join must gather them
+    // in member-frame order (the hashing path, not the aligned one).
     let m = &members.batches[0];
     let n = m.num_rows();
     let order: Vec<u64> = (0..n as u64)
@@ -251,8 +249,8 @@ fn concat(parts: &[&dyn Array]) -> ArrayRef {
     let data: Vec<arrow_data::ArrayData> = parts.iter().map(|a| a.to_data()).collect();
     let refs: Vec<&arrow_data::ArrayData> = data.iter().collect();
     let mut m = arrow_data::transform::MutableArrayData::new(refs, true, parts.len());
-    for k in 0..parts.len() {
-        m.extend(k, 0, parts[k].len());
+    for (k, p) in parts.iter().enumerate() {
+        m.try_extend(k, 0, p.len()).unwrap();
     }
     arrow_array::make_array(m.freeze())
 }
@@ -291,7 +289,7 @@ fn one_member_each(n: usize) -> Frame {
     ])
 }
 
-fn column<'a>(out: &'a batch::Evaluation, name: &str) -> Vec<String> {
+fn column(out: &batch::Evaluation, name: &str) -> Vec<String> {
     out.batches
         .iter()
         .flat_map(|b| {
