@@ -144,7 +144,7 @@ pub(crate) fn settle_one(
 /// were settled in reality; save with ``to_json()`` or pickle and resume.
 #[pyclass(name = "Ledger", module = "fupin")]
 pub struct PyLedger {
-    inner: Ledger,
+    pub(crate) inner: Ledger,
 }
 
 #[pymethods]

@@ -7,6 +7,7 @@
 mod convert;
 mod decision;
 mod errors;
+mod frames;
 mod guard;
 mod ledger;
 mod policy;
@@ -49,6 +50,8 @@ fn _fupin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ledger::PyLedger>()?;
     m.add_class::<ledger::PySettlement>()?;
     m.add_class::<registry::PyRegistry>()?;
+    m.add_function(wrap_pyfunction!(frames::_evaluate_frames, m)?)?;
+    m.add_function(wrap_pyfunction!(frames::_settle_frames, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -11,6 +11,8 @@ Quick start::
     s = ledger.settle({"id": "C1", ...}, policy)   # s.self_pay
     reg = fupin.Registry.read_csv("households.csv", "members.csv")
     reg.summary(by="town"); reg.evaluate(); reg.errors   # pandas DataFrames
+    df = fupin.evaluate_frame(households_df, members_df, as_of="2020-12-31")
+    st = fupin.settle_frame(claims_df)   # pandas or pyarrow in, the same kind out
 
 pandas is imported only when a DataFrame is asked for (``fupin.frames``);
 ``Policy.show`` is implemented in Rust and builds its frame there too.
@@ -38,11 +40,13 @@ from fupin._fupin import (
     __version__,
 )
 from fupin.exceptions import FupinError, InternalError, PolicyError, ValidationError
+from fupin.frames import DataWarning, evaluate_frame, settle_frame
 
 __all__ = [
     "__version__",
     "Claim",
     "CreditResult",
+    "DataWarning",
     "Decision",
     "DibaoResult",
     "EntitlementsResult",
@@ -59,4 +63,6 @@ __all__ = [
     "Registry",
     "Settlement",
     "ValidationError",
+    "evaluate_frame",
+    "settle_frame",
 ]

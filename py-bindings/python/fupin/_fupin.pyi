@@ -23,6 +23,8 @@ __all__ = [
     "Ledger",
     "Settlement",
     "Registry",
+    "_evaluate_frames",
+    "_settle_frames",
     "_panic_for_tests",
 ]
 
@@ -557,3 +559,25 @@ class Registry:
 
 def _panic_for_tests(secret: str) -> None:
     """Panics inside the guard (tests only)."""
+
+def _evaluate_frames(
+    households: Any,
+    members: Any,
+    policy: Policy,
+    as_of: str | datetime.date,
+    money: str = "decimal",
+    objects: bool = False,
+) -> tuple[Any, dict[str, list[Any]], list[int], int]:
+    """The bulk path of ``fupin.evaluate_frame``: Arrow tables in (anything
+    with ``__arrow_c_stream__``), ``(pyarrow.Table, object columns for
+    pandas, orphan member rows, failed rows)`` out."""
+
+def _settle_frames(
+    claims: Any,
+    policy: Policy,
+    ledger: Ledger | None = None,
+    money: str = "decimal",
+    objects: bool = False,
+) -> tuple[Any, dict[str, list[Any]], int]:
+    """The bulk path of ``fupin.settle_frame``: ``(pyarrow.Table, object
+    columns for pandas, failed rows)``."""

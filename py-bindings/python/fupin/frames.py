@@ -13,6 +13,9 @@ from typing import Any
 
 __all__ = [
     "DECISION_COLUMNS",
+    "DataWarning",
+    "evaluate_frame",
+    "settle_frame",
     "audit_frame",
     "decisions_frame",
     "errors_frame",
@@ -122,3 +125,250 @@ def decisions_frame(
         for c in DECISION_COLUMNS:
             values[c].append(flat.get(c))
     return _frame(DECISION_COLUMNS, values)
+
+
+# ---- the bulk path: evaluate_frame / settle_frame --------------------------
+
+DEFAULT_POLICY = "ningxia-2020"
+DEFAULT_AS_OF = "2020-12-31"
+
+
+class DataWarning(UserWarning):
+    """Some input rows were not used (member rows that join no household)."""
+
+
+def _is_pandas(obj: Any) -> bool:
+    return type(obj).__module__.split(".")[0] == "pandas"
+
+
+def _cell_text(v: Any) -> str | None:
+    """One cell of a column pyarrow could not convert as a whole, as text
+    the core reads like a JSON value (absent stays absent)."""
+    import datetime
+    import decimal
+    import math
+
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        return repr(v)
+    if isinstance(v, (int, str)):
+        return str(v)
+    if isinstance(v, decimal.Decimal):
+        return None if v.is_nan() else str(v)
+    if isinstance(v, datetime.datetime):
+        midnight = (v.hour, v.minute, v.second, v.microsecond) == (0, 0, 0, 0)
+        return v.date().isoformat() if midnight else v.isoformat()
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if isinstance(v, dict) and set(v) == {"step", "on"}:
+        return f"{_cell_text(v['step'])}:{_cell_text(v['on'])}"
+    if isinstance(v, (list, tuple)):
+        return ";".join(t for t in (_cell_text(x) for x in v) if t is not None)
+    try:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        if v is pd.NaT or v is pd.NA:
+            return None
+    except ImportError:  # pragma: no cover - pandas is there when a frame is
+        pass
+    return str(v)
+
+
+def _decode(array: Any) -> Any:
+    """Dictionary-encoded (categorical) columns as plain ones."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    if pa.types.is_dictionary(array.type):
+        return array.cast(array.type.value_type)
+    return array
+
+
+def _pandas_column(series: Any) -> Any:
+    """A pandas column as an Arrow array, moved by pyarrow in one call; only
+    a column of mixed Python objects (which pyarrow refuses) is read cell by
+    cell into text."""
+    import pyarrow as pa
+
+    try:
+        return _decode(pa.Array.from_pandas(series))
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return pa.array([_cell_text(v) for v in series], type=pa.string())
+
+
+def _arrow_table(frame: Any, what: str) -> Any:
+    """A pandas DataFrame or any Arrow tabular object (``pyarrow.Table``,
+    ``RecordBatch``, anything with ``__arrow_c_stream__``) as a
+    ``pyarrow.Table`` with plain (not dictionary) columns."""
+    import pyarrow as pa
+
+    from fupin.exceptions import ValidationError
+
+    if _is_pandas(frame) and hasattr(frame, "columns"):
+        arrays = [_pandas_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+        names = [str(c) for c in frame.columns]
+        if not arrays:
+            return pa.table({})
+        return pa.Table.from_arrays(arrays, names=names)
+    if hasattr(frame, "__arrow_c_stream__") or isinstance(frame, (pa.Table, pa.RecordBatch)):
+        table = pa.table(frame)
+        if any(pa.types.is_dictionary(t) for t in table.schema.types):
+            table = pa.Table.from_arrays(
+                [_decode(c) for c in table.columns], names=table.column_names
+            )
+        return table
+    raise ValidationError(
+        f"{what} must be a pandas DataFrame or a pyarrow Table, not {type(frame).__name__}",
+        code="wrong_type",
+        field=what,
+    )
+
+
+def _money(money: str | None) -> str:
+    from fupin.exceptions import ValidationError
+
+    if money is None:
+        return "decimal"
+    if money not in ("decimal", "float"):
+        raise ValidationError(
+            f'money must be "decimal" or "float", not {money!r}',
+            code="invalid_enum",
+            field="money",
+        )
+    return money
+
+
+def _pandas_result(table: Any, objects: dict[str, list[Any]], failed: int, index: Any) -> Any:
+    """The result frame: Arrow's scalar columns through ``to_pandas`` (bool
+    and int columns nullable only when some row failed), the object columns
+    built by the compiled module, in the table's column order."""
+    import pandas as pd
+    import pyarrow as pa
+
+    mapper = None
+    if failed:
+        nullable = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
+        mapper = nullable.get
+    scalar = table.drop_columns(list(objects)) if objects else table
+    df = scalar.to_pandas(types_mapper=mapper)
+    data: dict[str, Any] = {}
+    for name in table.column_names:
+        if name in objects:
+            data[name] = pd.Series(objects[name], dtype=object, index=df.index)
+        else:
+            data[name] = df[name]
+    out = pd.DataFrame(data, columns=table.column_names)
+    if index is not None and len(index) == len(out):
+        out.index = index
+    return out
+
+
+def evaluate_frame(
+    households: Any,
+    members: Any,
+    *,
+    policy: Any = None,
+    as_of: Any = None,
+    money: str | None = None,
+) -> Any:
+    """Evaluates a whole registry given as frames (interfaces.md §6).
+
+    Args:
+        households: one row per household, columns named as the JSON fields
+            with nested objects flattened by ``_`` (``income_wage``,
+            ``guarantees_housing`` …); a pandas DataFrame or a
+            ``pyarrow.Table``.
+        members: one row per member with ``household_id``; same kinds.
+        policy: a :class:`fupin.Policy` (default the built-in ``ningxia-2020``).
+        as_of: the assessment date (``datetime.date`` or ISO text; default 2020-12-31).
+        money: ``"decimal"`` (default: ``decimal.Decimal`` in pandas,
+            ``decimal128(18, 2)`` in Arrow) or ``"float"`` (float64).
+
+    Returns:
+        One row per household row in input order (a DataFrame with the input's
+        index for pandas input, a ``pyarrow.Table`` for Arrow input): the
+        decision of §3.1 flattened, then ``error_code`` and ``error_message``
+        (null on good rows; a bad row's decision columns are null).
+
+    Raises:
+        ValidationError: an unknown or duplicate column, or a missing
+            required one (every such problem is listed); nothing is evaluated.
+
+    Member rows whose ``household_id`` names no household are not evaluated;
+    a :class:`DataWarning` says how many and which rows.
+    """
+    from fupin._fupin import Policy, _evaluate_frames
+
+    if policy is None:
+        policy = Policy.builtin(DEFAULT_POLICY)
+    arrow_out = not _is_pandas(households)
+    hh = _arrow_table(households, "households")
+    mm = _arrow_table(members, "members")
+    table, objects, orphans, failed = _evaluate_frames(
+        hh,
+        mm,
+        policy,
+        DEFAULT_AS_OF if as_of is None else as_of,
+        _money(money),
+        not arrow_out,
+    )
+    if orphans:
+        import warnings
+
+        shown = ", ".join(str(r) for r in orphans[:10])
+        more = " …" if len(orphans) > 10 else ""
+        warnings.warn(
+            DataWarning(
+                f"{len(orphans)} member row(s) name no household of the households frame "
+                f"and were not evaluated (rows {shown}{more})"
+            ),
+            stacklevel=2,
+        )
+    if arrow_out:
+        return table
+    return _pandas_result(table, objects, failed, households.index)
+
+
+def settle_frame(
+    claims: Any,
+    *,
+    policy: Any = None,
+    ledger: Any = None,
+    money: str | None = None,
+) -> Any:
+    """Settles claims given as a frame, in row order (interfaces.md §6).
+
+    Args:
+        claims: one row per claim with the fields of §2.3 (``id``,
+            ``person_id``, ``admitted_on``, ``hospital_level``,
+            ``total_cost`` …); a pandas DataFrame or a ``pyarrow.Table``.
+        policy: a :class:`fupin.Policy` (default the built-in ``ningxia-2020``).
+        ledger: a :class:`fupin.Ledger` to settle on (claims of earlier
+            frames count toward this year's sums; it is updated); default a
+            new, empty ledger.
+        money: ``"decimal"`` (default) or ``"float"``, as for :func:`evaluate_frame`.
+
+    Returns:
+        One row per claim row, in input order: the settlement of §3.2
+        (``claim_id, person_id, year, total_cost, basic_insurance, …,
+        self_pay``), then ``error_code`` and ``error_message``.
+
+    Raises:
+        ValidationError: an unknown or duplicate column, or a missing
+            required one; nothing is settled.
+    """
+    from fupin._fupin import Policy, _settle_frames
+
+    if policy is None:
+        policy = Policy.builtin(DEFAULT_POLICY)
+    arrow_out = not _is_pandas(claims)
+    table, objects, failed = _settle_frames(
+        _arrow_table(claims, "claims"), policy, ledger, _money(money), not arrow_out
+    )
+    if arrow_out:
+        return table
+    return _pandas_result(table, objects, failed, claims.index)

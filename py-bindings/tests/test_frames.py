@@ -1,0 +1,297 @@
+"""fupin.evaluate_frame / fupin.settle_frame (interfaces.md §6): frames in,
+frames out, one row per input row, the same results as the CLI and the
+record path; bad cells become row errors, bad columns a ValidationError."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import fupin
+import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+import pytest
+from conftest import run_cli_text
+
+MONEY = [
+    "net_income",
+    "per_capita_income",
+    "poverty_line",
+    "dibao_monthly_benefit",
+    "entitlements_insurance_premiums",
+    "entitlements_elderly_allowance",
+    "entitlements_veterans_allowance",
+    "entitlements_education_aid",
+    "entitlements_total",
+    "credit_max_new_loan",
+]
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("frames")
+    run_cli_text(["synth", "--households", "2500", "--seed", "31", "--out", str(out)])
+    return out
+
+
+def flatten(decision: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in decision.items():
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                flat[f"{key}_{sub}"] = v
+        else:
+            flat[key] = value
+    return flat
+
+
+def cli_decisions(county: Path) -> list[dict[str, Any]]:
+    text = (county / "households.jsonl").read_text(encoding="utf-8")
+    return [flatten(json.loads(line)) for line in run_cli_text(["evaluate"], text)]
+
+
+def cell_as_json(name: str, v: Any) -> Any:
+    """A result cell written as the CLI writes the field."""
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return v
+
+
+def test_pandas_frames_from_csv_equal_the_cli(county: Path) -> None:
+    # The analyst's way: pandas.read_csv of the synth tables (money float64,
+    # lists ';'-separated text, NaN for empty cells).
+    hh = pd.read_csv(county / "households.csv")
+    mm = pd.read_csv(county / "members.csv")
+    assert hh["income_wage"].dtype == "float64"
+    df = fupin.evaluate_frame(hh, mm, as_of="2020-12-31")
+    want = cli_decisions(county)
+    assert len(df) == len(want) == 2500
+    assert list(df.columns[:3]) == ["household_id", "as_of", "size"]
+    assert list(df.columns[-2:]) == ["error_code", "error_message"]
+    for i, w in enumerate(want):
+        row = df.iloc[i]
+        got = {c: cell_as_json(c, row[c]) for c in w}
+        assert got == w, (i, {k: (got[k], w[k]) for k in w if got[k] != w[k]})
+    assert df["error_code"].isna().all()
+    assert isinstance(df["net_income"].iloc[0], Decimal)
+    assert isinstance(df["exit_failed"].iloc[0], list)
+
+
+def test_arrow_in_arrow_out_and_float_money(county: Path) -> None:
+    hh = pd.read_csv(county / "households.csv")
+    mm = pd.read_csv(county / "members.csv")
+    pandas_out = fupin.evaluate_frame(hh, mm)
+    table = fupin.evaluate_frame(pa.Table.from_pandas(hh), pa.Table.from_pandas(mm))
+    assert isinstance(table, pa.Table)
+    assert table.schema.field("net_income").type == pa.decimal128(18, 2)
+    assert table.schema.field("exit_failed").type == pa.list_(pa.string())
+    assert table.column("net_income").to_pylist() == list(pandas_out["net_income"])
+    assert table.column("findings").to_pylist() == list(pandas_out["findings"])
+    floats = fupin.evaluate_frame(hh, mm, money="float")
+    for c in MONEY:
+        assert floats[c].dtype == "float64"
+        # The float nearest each exact amount: float(Decimal) is correctly rounded.
+        assert list(floats[c]) == [float(v) for v in pandas_out[c]]
+    arrow_floats = fupin.evaluate_frame(pa.Table.from_pandas(hh), mm, money="float")
+    assert arrow_floats.schema.field("net_income").type == pa.float64()
+
+
+def test_frame_result_equals_policy_evaluate(county: Path, ningxia: fupin.Policy) -> None:
+    hh = pd.read_csv(county / "households.csv").head(300)
+    mm = pd.read_csv(county / "members.csv")
+    mm = mm[mm["household_id"].isin(hh["id"])]
+    df = fupin.evaluate_frame(hh, mm, policy=ningxia, as_of=datetime.date(2020, 12, 31))
+    lines = (county / "households.jsonl").read_text(encoding="utf-8").splitlines()[:300]
+    for i, line in enumerate(lines):
+        d = ningxia.evaluate(fupin.Household.from_dict(json.loads(line)), as_of="2020-12-31")
+        row = df.iloc[i]
+        assert row["household_id"] == d.household_id
+        assert row["net_income"] == d.net_income
+        assert row["exit_eligible"] == d.exit.eligible
+        assert row["exit_failed"] == list(d.exit.failed)
+        assert row["dibao_monthly_benefit"] == d.dibao.monthly_benefit
+        assert row["entitlements_total"] == d.entitlements.total
+        assert row["findings"] == d.findings
+
+
+def one_member(hids: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "household_id": hids,
+            "id": [f"P{i}" for i in range(len(hids))],
+            "sex": ["male"] * len(hids),
+            "birth_date": ["1980-01-01"] * len(hids),
+        }
+    )
+
+
+def test_bad_cells_fail_their_row_only() -> None:
+    # Single-person households: per-capita income = wage.
+    hh = pd.DataFrame(
+        {
+            "id": ["H1", "H2", "H3", "H4", "H5", "H6", "H7"],
+            # 1234.5 exact; Decimal 1.005 has three decimals; "abc" is no
+            # money; True is no money; None is absent (0); a huge int is
+            # ≥ 10^13; Decimal("4000.01") exact.
+            "income_wage": [
+                1234.5,
+                Decimal("1.005"),
+                "abc",
+                True,
+                None,
+                10**20,
+                Decimal("4000.01"),
+            ],
+        },
+        index=[10, 11, 12, 13, 14, 15, 16],
+    )
+    df = fupin.evaluate_frame(hh, one_member([f"H{i}" for i in range(1, 8)]))
+    assert list(df.index) == [10, 11, 12, 13, 14, 15, 16]
+    assert list(df["error_code"].fillna("-")) == [
+        "-",
+        "invalid_money",
+        "invalid_money",
+        "invalid_money",
+        "-",
+        "invalid_money",
+        "-",
+    ]
+    assert df.loc[10, "per_capita_income"] == Decimal("1234.50")
+    assert df.loc[14, "per_capita_income"] == Decimal("0.00")
+    assert df.loc[16, "per_capita_income"] == Decimal("4000.01")
+    assert df.loc[11, "net_income"] is None
+    assert df.loc[11, "exit_failed"] is None
+    assert pd.isna(df.loc[11, "exit_eligible"])
+    assert df.loc[11, "household_id"] == "H2"
+    assert df.loc[11, "error_message"].startswith("income.wage:")
+    assert df.loc[16, "exit_eligible"]  # 4000.01 > 4000
+
+
+def test_float_column_money_is_read_from_its_repr() -> None:
+    hh = pd.DataFrame({"id": ["H1", "H2", "H3"], "income_wage": [0.1 + 0.2, 4000.0, math.nan]})
+    df = fupin.evaluate_frame(hh, one_member(["H1", "H2", "H3"]))
+    assert list(df["error_code"].fillna("-")) == ["invalid_money", "-", "-"]
+    assert "0.30000000000000004" in df["error_message"].iloc[0]
+    assert df["per_capita_income"].iloc[1] == Decimal("4000.00")
+
+
+def test_member_problems_name_the_member_path() -> None:
+    hh = pd.DataFrame({"id": ["H1", "H2"]})
+    mm = pd.DataFrame(
+        {
+            "household_id": ["H1", "H1", "H2"],
+            "id": ["P1", "P2", "P3"],
+            "sex": ["male", "female", "female"],
+            "birth_date": ["1980-01-01", "1980-02-30", datetime.date(1990, 5, 5)],
+        }
+    )
+    df = fupin.evaluate_frame(hh, mm)
+    assert df["error_code"].iloc[0] == "invalid_date"
+    assert df["error_message"].iloc[0].startswith("members[1].birth_date:")
+    assert pd.isna(df["error_code"].iloc[1])
+    assert df["size"].iloc[1] == 1
+
+
+def test_lists_as_python_lists_or_text() -> None:
+    hh = pd.DataFrame(
+        {
+            "id": ["H1", "H2", "H3"],
+            "causes": [["illness", "schooling"], "disability;other", ["flood"]],
+            "exit_steps": [
+                ["proposed:2020-03-01", "verified:2020-03-10"],
+                None,
+                [{"step": "proposed", "on": "2020-03-01"}],
+            ],
+        }
+    )
+    df = fupin.evaluate_frame(hh, one_member(["H1", "H2", "H3"]))
+    assert list(df["error_code"].fillna("-")) == ["-", "-", "invalid_enum"]
+    assert df["error_message"].iloc[2].startswith("causes[0]:")
+
+
+def test_bad_columns_raise_before_anything_is_evaluated() -> None:
+    hh = pd.DataFrame({"id": ["H1"], "income_wages": [1.0], "colour": ["red"]})
+    mm = one_member(["H1"]).drop(columns=["sex"])
+    with pytest.raises(fupin.ValidationError) as e:
+        fupin.evaluate_frame(hh, mm)
+    problems = [(p["code"], p["field"]) for p in e.value.errors()]
+    assert problems == [
+        ("unknown_field", "income_wages"),
+        ("unknown_field", "colour"),
+        ("missing_field", "sex"),
+    ]
+    with pytest.raises(fupin.ValidationError):
+        fupin.evaluate_frame(pd.DataFrame({"town": ["x"]}), one_member(["H1"]))
+    with pytest.raises(fupin.ValidationError) as e2:
+        fupin.evaluate_frame([{"id": "H1"}], one_member(["H1"]))
+    assert e2.value.code == "wrong_type"
+    with pytest.raises(fupin.ValidationError):
+        fupin.evaluate_frame(pd.DataFrame({"id": ["H1"]}), one_member(["H1"]), money="yuan")
+
+
+def test_orphan_members_warn_and_memberless_households_fail() -> None:
+    hh = pd.DataFrame({"id": ["H1", "H2"]})
+    with pytest.warns(fupin.DataWarning, match=r"1 member row\(s\).*rows 1\)"):
+        df = fupin.evaluate_frame(hh, one_member(["H1", "H9"]))
+    assert list(df["error_code"].fillna("-")) == ["-", "empty_members"]
+
+
+def test_empty_frames_give_empty_results() -> None:
+    hh = pd.DataFrame({"id": pd.Series([], dtype=str)})
+    df = fupin.evaluate_frame(hh, one_member([]))
+    assert len(df) == 0
+    assert list(df.columns)[-1] == "error_message"
+    claims = pd.DataFrame(
+        {c: [] for c in ["id", "person_id", "admitted_on", "hospital_level", "total_cost"]}
+    )
+    assert len(fupin.settle_frame(claims)) == 0
+
+
+def cli_settlements(county: Path) -> list[dict[str, Any]]:
+    text = (county / "claims.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in run_cli_text(["settle"], text)]
+
+
+def test_settle_frame_equals_the_cli(county: Path) -> None:
+    claims = pd.read_json(county / "claims.jsonl", lines=True, dtype=False)
+    st = fupin.settle_frame(claims)
+    want = cli_settlements(county)
+    assert len(st) == len(want) > 100
+    for i, w in enumerate(want):
+        row = st.iloc[i]
+        got = {k: cell_as_json(k, row[k]) for k in w}
+        assert got == w, i
+    # The six components add up to the total, exactly.
+    parts = [
+        "basic_insurance",
+        "critical_illness_insurance",
+        "supplementary_insurance",
+        "medical_assistance",
+        "backstop",
+        "self_pay",
+    ]
+    assert all(sum(r[p] for p in parts) == r["total_cost"] for _, r in st.iterrows())
+
+
+def test_settle_frame_on_a_ledger_continues_and_refuses_repeats(county: Path) -> None:
+    claims = pd.read_json(county / "claims.jsonl", lines=True, dtype=False)
+    whole = fupin.settle_frame(claims)
+    ledger = fupin.Ledger()
+    half = len(claims) // 2
+    first = fupin.settle_frame(claims.iloc[:half], ledger=ledger)
+    second = fupin.settle_frame(claims.iloc[half:], ledger=ledger)
+    both = pd.concat([first, second])
+    assert list(both["self_pay"]) == list(whole["self_pay"])
+    again = fupin.settle_frame(claims.iloc[:3], ledger=ledger)
+    assert list(again["error_code"]) == ["duplicate_claim_id"] * 3
+    arrow = fupin.settle_frame(pa.Table.from_pandas(claims, preserve_index=False))
+    assert arrow.schema.field("backstop").type == pa.decimal128(18, 2)
+    assert arrow.column("backstop").to_pylist() == list(whole["backstop"])
