@@ -3,7 +3,7 @@
 //! code, in the spec's order.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 mod json;
 
@@ -28,6 +28,17 @@ macro_rules! code_enum {
         impl Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.as_str() == s)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&s, &[$($wire),+]))
             }
         }
 
@@ -182,7 +193,8 @@ impl FindingCode {
 }
 
 /// One data-quality finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The code.
     pub code: FindingCode,
@@ -193,7 +205,8 @@ pub struct Finding {
 }
 
 /// Exit decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExitDecision {
     /// May exit in year `Y`.
     pub eligible: bool,
@@ -202,7 +215,8 @@ pub struct ExitDecision {
 }
 
 /// Monitoring decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MonitoringDecision {
     /// The category.
     pub category: MonitoringCategory,
@@ -211,7 +225,8 @@ pub struct MonitoringDecision {
 }
 
 /// Dibao decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DibaoDecision {
     /// Eligible for rural dibao.
     pub eligible: bool,
@@ -222,7 +237,8 @@ pub struct DibaoDecision {
 }
 
 /// Identification check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IdentificationDecision {
     /// Any exclusion reason applies.
     pub excluded: bool,
@@ -231,7 +247,8 @@ pub struct IdentificationDecision {
 }
 
 /// Annual entitlements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entitlements {
     /// 扶贫保 premiums paid by government.
     pub insurance_premiums: Money,
@@ -246,7 +263,8 @@ pub struct Entitlements {
 }
 
 /// Micro-credit decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreditDecision {
     /// Eligible for a new poverty micro-credit loan.
     pub eligible: bool,
@@ -257,7 +275,11 @@ pub struct CreditDecision {
 }
 
 /// Everything the rules decide for one household on `as_of` (interfaces.md §3.1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Reads back from its own serialization (serde), so a decision can be
+/// stored and restored whole (the Python `Decision` pickles this way).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The household's id.
     pub household_id: String,
@@ -266,9 +288,11 @@ pub struct Decision {
     pub as_of: NaiveDate,
     /// `N`: members counted on `as_of`.
     pub size: u32,
-    /// Household net income.
+    /// Household net income (negative when operating costs exceed income).
+    #[serde(deserialize_with = "crate::money::deserialize_signed")]
     pub net_income: Money,
     /// Per-capita net income, rounded to the fen.
+    #[serde(deserialize_with = "crate::money::deserialize_signed")]
     pub per_capita_income: Money,
     /// The exit poverty line on `as_of`.
     pub poverty_line: Money,
@@ -287,9 +311,9 @@ pub struct Decision {
     /// The household's own data-quality findings.
     pub findings: Vec<Finding>,
     /// Sentences a caseworker can read aloud (only with explanation).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
     /// Each rule's inputs, parameters and result (only with explanation).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<TraceStep>>,
 }

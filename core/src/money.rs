@@ -297,6 +297,37 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// Reads a computed amount back from its serialization (`"-1234.50"`): like
+/// input money but signed and without the input limit, for results that may
+/// be negative (a household's net income). At most two decimals.
+pub(crate) fn deserialize_signed<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+    let text = String::deserialize(d)?;
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (int, frac) = match magnitude.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (magnitude, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = digits(int) && frac.is_none_or(|f| digits(f) && f.len() <= 2);
+    let value = well_formed
+        .then(|| Decimal::from_str(magnitude).ok())
+        .flatten()
+        .ok_or_else(|| {
+            de::Error::custom(tag_serde_message(
+                ErrorCode::InvalidMoney,
+                &format!("invalid amount {text:?}: expected yuan with at most two decimals"),
+            ))
+        })?;
+    Ok(Money::from_decimal_rounded(if negative {
+        -value
+    } else {
+        value
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

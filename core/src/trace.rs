@@ -2,10 +2,11 @@
 //! (interfaces.md §3.1 `--explain`).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Sentences a caseworker can read aloud, in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Explanation {
     /// Chinese.
     pub zh: String,
@@ -25,7 +26,8 @@ impl Explanation {
 }
 
 /// One parameter a rule read: its value in force, since when, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ParameterRead {
     /// Dotted parameter name.
     pub name: String,
@@ -51,4 +53,53 @@ pub struct TraceStep {
     pub parameters: Vec<ParameterRead>,
     /// The rule's result.
     pub result: serde_json::Value,
+}
+
+/// Every rule a trace step names: the household rules in decision order,
+/// then the five settlement layers in chain order.
+pub const RULES: &[&str] = &[
+    "income",
+    "exit",
+    "monitoring",
+    "dibao",
+    "identification",
+    "entitlements",
+    "credit",
+    "findings",
+    "basic",
+    "critical",
+    "supplementary",
+    "assistance",
+    "backstop",
+];
+
+/// The rule of [`RULES`] named `name`, as the `&'static str` a step holds.
+pub(crate) fn rule_named<E: serde::de::Error>(name: &str) -> Result<&'static str, E> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| *r == name)
+        .ok_or_else(|| E::unknown_variant(name, RULES))
+}
+
+/// A [`TraceStep`] as serialized (the rule as an owned name).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TraceStepText {
+    rule: String,
+    inputs: serde_json::Value,
+    parameters: Vec<ParameterRead>,
+    result: serde_json::Value,
+}
+
+impl<'de> Deserialize<'de> for TraceStep {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TraceStep, D::Error> {
+        let t = TraceStepText::deserialize(d)?;
+        Ok(TraceStep {
+            rule: rule_named(&t.rule)?,
+            inputs: t.inputs,
+            parameters: t.parameters,
+            result: t.result,
+        })
+    }
 }

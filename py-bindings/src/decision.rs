@@ -187,8 +187,9 @@ simple_repr!(
 #[pyclass(name = "Decision", module = "fupin", frozen)]
 pub struct PyDecision {
     pub(crate) inner: Decision,
-    policy: Py<PyPolicy>,
-    household: Household,
+    /// The policy and household it was made from, to explain it on demand;
+    /// `None` for an unpickled decision, whose explanation came with it.
+    source: Option<(Py<PyPolicy>, Household)>,
     explanation: OnceLock<Explanation>,
 }
 
@@ -210,8 +211,7 @@ impl PyDecision {
         }
         Ok(PyDecision {
             inner,
-            policy,
-            household,
+            source: Some((policy, household)),
             explanation,
         })
     }
@@ -220,8 +220,14 @@ impl PyDecision {
         if let Some(e) = self.explanation.get() {
             return Ok(e);
         }
-        let again = Evaluator::new(&self.policy.get().inner, self.inner.as_of)
-            .evaluate(&self.household, true)
+        let Some((policy, household)) = &self.source else {
+            return Err(internal_error(
+                py,
+                "the decision has neither explanation nor source",
+            ));
+        };
+        let again = Evaluator::new(&policy.get().inner, self.inner.as_of)
+            .evaluate(household, true)
             .py_err(py)?;
         let e = again
             .explanation
@@ -401,6 +407,52 @@ impl PyDecision {
         other
             .cast::<PyDecision>()
             .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    /// Pickles as the decision's JSON (``trace`` and ``explanation``
+    /// included when explained) and its explanation texts, worked out now
+    /// if they were not, so an unpickled decision explains itself without
+    /// its policy or household.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (String, String, String))> {
+        let py = slf.py();
+        guard(py, || {
+            let d = slf.get();
+            let json =
+                serde_json::to_string(&d.inner).map_err(|e| internal_error(py, &e.to_string()))?;
+            let e = d.explanation(py)?;
+            Ok((
+                slf.get_type().getattr("_from_pickle")?,
+                (json, e.zh.clone(), e.en.clone()),
+            ))
+        })
+    }
+
+    /// The decision ``__reduce__`` pickled (private: pickle calls it).
+    ///
+    /// Raises:
+    ///     ValidationError: ``invalid_json`` when ``state`` is not a decision.
+    #[staticmethod]
+    fn _from_pickle(py: Python<'_>, state: &str, zh: String, en: String) -> PyResult<Self> {
+        guard(py, || {
+            let inner: Decision = serde_json::from_str(state).map_err(|e| {
+                validation_error(
+                    py,
+                    &fupin_core::RecordError::new(
+                        fupin_core::ErrorCode::InvalidJson,
+                        None,
+                        format!("not a pickled fupin decision: {e}"),
+                    ),
+                )
+            })?;
+            Ok(PyDecision {
+                inner,
+                source: None,
+                explanation: OnceLock::from(Explanation { zh, en }),
+            })
+        })
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

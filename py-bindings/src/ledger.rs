@@ -108,6 +108,37 @@ impl PySettlement {
             .is_ok_and(|o| o.get().inner == self.inner)
     }
 
+    /// Pickles as the settlement's JSON (``trace`` included when explained).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let py = slf.py();
+        guard(py, || {
+            let json = serde_json::to_string(&slf.get().inner)
+                .map_err(|e| internal_error(py, &e.to_string()))?;
+            Ok((slf.get_type().getattr("_from_pickle")?, (json,)))
+        })
+    }
+
+    /// The settlement ``__reduce__`` pickled (private: pickle calls it).
+    ///
+    /// Raises:
+    ///     ValidationError: ``invalid_json`` when ``state`` is not a settlement.
+    #[staticmethod]
+    fn _from_pickle(py: Python<'_>, state: &str) -> PyResult<Self> {
+        guard(py, || {
+            let inner: Settlement = serde_json::from_str(state).map_err(|e| {
+                validation_error(
+                    py,
+                    &RecordError::new(
+                        ErrorCode::InvalidJson,
+                        None,
+                        format!("not a pickled fupin settlement: {e}"),
+                    ),
+                )
+            })?;
+            Ok(PySettlement { inner })
+        })
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         let s = &self.inner;
         format!(

@@ -6,8 +6,9 @@
 //! `fupin/frames.py`, which imports pandas only when a frame is asked for
 //! (`import fupin` stays free of pandas).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -15,9 +16,9 @@ use pyo3::types::{PyDict, PyList};
 use fupin_core::record::Household;
 use fupin_core::record::read::{CellError, TableReadError, read_registry_csv, read_villages_csv};
 use fupin_core::record::xlsx::read_registry_xlsx;
-use fupin_core::report::{Report, ReportInput, evaluate_registry};
+use fupin_core::report::{Report, ReportInput, evaluated_registry};
 use fupin_core::stats::{Dimension, VillageRow};
-use fupin_core::{ErrorCode, Evaluator, Policy, RecordError};
+use fupin_core::{Decision, ErrorCode, Evaluator, Policy, RecordError};
 
 use crate::convert::date_arg;
 use crate::errors::{internal_error, validation_error};
@@ -27,11 +28,101 @@ use crate::pyjson::value_to_py;
 
 /// A county register: one entry per household row (the household with its
 /// members, or why it cannot be used), the bad cells, and the villages.
+///
+/// ``summary``, ``evaluate``, ``audit`` and ``report`` share one evaluation
+/// of the registry per policy and ``as_of``: the two most recent are kept.
 #[pyclass(name = "Registry", module = "fupin", frozen)]
 pub struct PyRegistry {
     households: Vec<Result<Household, RecordError>>,
     errors: Vec<CellError>,
     villages: Option<Vec<VillageRow>>,
+    cache: Mutex<Cache>,
+}
+
+/// One evaluation of the whole registry: `decisions[i]` is the decision (or
+/// error) of `households[i]`, made without explanation.
+type Decisions = Arc<Vec<Result<Decision, RecordError>>>;
+
+/// How many evaluations a registry keeps: enough for `summary` → `evaluate`
+/// → `audit` → `report` on one date, and for going back and forth between
+/// two dates or policies, while a registry of a million households holds
+/// at most two sets of core decisions (no Python objects).
+const CACHED_EVALUATIONS: usize = 2;
+
+/// The registry's recent evaluations, most recently used last, keyed by the
+/// policy (compared by value: two `Policy.builtin("ningxia-2020")` objects
+/// share an entry) and `as_of`. The households never change after reading,
+/// so an entry never goes stale.
+#[derive(Default)]
+struct Cache {
+    entries: VecDeque<(Policy, chrono::NaiveDate, Decisions)>,
+    /// Whole-registry evaluations made so far (for the tests: `_evaluations`).
+    evaluations: u64,
+}
+
+impl PyRegistry {
+    fn new(
+        households: Vec<Result<Household, RecordError>>,
+        errors: Vec<CellError>,
+        villages: Option<Vec<VillageRow>>,
+    ) -> Self {
+        PyRegistry {
+            households,
+            errors,
+            villages,
+            cache: Mutex::new(Cache::default()),
+        }
+    }
+
+    fn cache(&self) -> MutexGuard<'_, Cache> {
+        // A panic while the lock was held cannot leave the cache half-made:
+        // entries are pushed whole.
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every household's decision under `policy` on `as_of`: from the cache
+    /// when this registry was evaluated so already, else evaluated now (the
+    /// lock is not held meanwhile) and cached.
+    fn decisions(&self, policy: &Policy, as_of: chrono::NaiveDate) -> Decisions {
+        {
+            let mut cache = self.cache();
+            if let Some(i) = cache
+                .entries
+                .iter()
+                .position(|(p, d, _)| *d == as_of && p == policy)
+                && let Some(entry) = cache.entries.remove(i)
+            {
+                let decisions = Arc::clone(&entry.2);
+                cache.entries.push_back(entry);
+                return decisions;
+            }
+        }
+        let eval = Evaluator::new(policy, as_of);
+        let decisions: Decisions = Arc::new(
+            self.households
+                .iter()
+                .map(|h| match h {
+                    Ok(hh) => eval.evaluate(hh, false),
+                    Err(e) => Err(e.clone()),
+                })
+                .collect(),
+        );
+        let mut cache = self.cache();
+        cache.evaluations += 1;
+        if !cache
+            .entries
+            .iter()
+            .any(|(p, d, _)| *d == as_of && p == policy)
+        {
+            while cache.entries.len() >= CACHED_EVALUATIONS {
+                cache.entries.pop_front();
+            }
+            cache
+                .entries
+                .push_back((policy.clone(), as_of, Arc::clone(&decisions)));
+        }
+        decisions
+    }
 }
 
 fn invalid(py: Python<'_>, code: ErrorCode, field: &str, message: String) -> PyErr {
@@ -75,23 +166,6 @@ fn frame<'py>(
     py.import("fupin.frames")?.getattr(name)?.call1(args)
 }
 
-impl PyRegistry {
-    fn decisions(
-        &self,
-        policy: &Policy,
-        as_of: chrono::NaiveDate,
-    ) -> Vec<Result<fupin_core::Decision, RecordError>> {
-        let eval = Evaluator::new(policy, as_of);
-        self.households
-            .iter()
-            .map(|h| match h {
-                Ok(hh) => eval.evaluate(hh, false),
-                Err(e) => Err(e.clone()),
-            })
-            .collect()
-    }
-}
-
 #[pymethods]
 impl PyRegistry {
     /// Reads the household and member tables (and optionally ``villages.csv``)
@@ -128,11 +202,7 @@ impl PyRegistry {
                 }
                 None => None,
             };
-            Ok(PyRegistry {
-                households: read.households,
-                errors,
-                villages,
-            })
+            Ok(PyRegistry::new(read.households, errors, villages))
         })
     }
 
@@ -147,16 +217,23 @@ impl PyRegistry {
         guard(py, || {
             let bytes = std::fs::read(&path)?;
             let wb = read_registry_xlsx(bytes).map_err(|e| table_error(py, &path, &e))?;
-            Ok(PyRegistry {
-                households: wb.registry.households,
-                errors: wb.registry.errors,
-                villages: wb.villages,
-            })
+            Ok(PyRegistry::new(
+                wb.registry.households,
+                wb.registry.errors,
+                wb.villages,
+            ))
         })
     }
 
     fn __len__(&self) -> usize {
         self.households.len()
+    }
+
+    /// How many times this registry was evaluated as a whole (the
+    /// evaluation cache's misses); for the tests.
+    #[getter]
+    fn _evaluations(&self) -> u64 {
+        self.cache().evaluations
     }
 
     fn __repr__(&self) -> String {
@@ -244,7 +321,7 @@ impl PyRegistry {
             let policy = policy_arg(py, policy.as_deref())?;
             let decisions = self.decisions(&policy, as_of_arg(as_of)?);
             let mut groups: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
-            for (h, d) in self.households.iter().zip(&decisions) {
+            for (h, d) in self.households.iter().zip(decisions.iter()) {
                 if let (Ok(hh), Ok(d)) = (h, d) {
                     let key = dims.iter().map(|dim| dim.key(hh)).collect();
                     let g = groups.entry(key).or_default();
@@ -277,7 +354,7 @@ impl PyRegistry {
             let policy = policy_arg(py, policy.as_deref())?;
             let decisions = self.decisions(&policy, as_of_arg(as_of)?);
             let rows = PyList::empty(py);
-            for d in &decisions {
+            for d in decisions.iter() {
                 match d {
                     Ok(d) => {
                         let v = serde_json::to_value(d)
@@ -314,8 +391,8 @@ impl PyRegistry {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let policy = policy_arg(py, policy.as_deref())?;
-            let eval = Evaluator::new(&policy, as_of_arg(as_of)?);
-            let results = fupin_core::audit::audit(&eval, &self.households);
+            let decisions = self.decisions(&policy, as_of_arg(as_of)?);
+            let results = fupin_core::audit::audit_decided(&self.households, &decisions);
             let rows = PyList::empty(py);
             for (h, r) in self.households.iter().zip(&results) {
                 if let (Ok(hh), Ok(findings)) = (h, r) {
@@ -378,8 +455,8 @@ impl PyRegistry {
                     format!("out: must end in .html, .htm or .json{hint}"),
                 ));
             }
-            let eval = Evaluator::new(&policy, as_of);
-            let evaluated = evaluate_registry(&eval, &self.households, |_| {});
+            let decisions = self.decisions(&policy, as_of);
+            let evaluated = evaluated_registry(&self.households, &decisions);
             let report = Report::build(&ReportInput {
                 as_of,
                 policy: &policy,

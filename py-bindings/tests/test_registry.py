@@ -1,12 +1,12 @@
 """fupin.Registry over a `fupin synth` county: the frames agree with the CLI
-(evaluate and audit), summaries add up, bad cells are listed; Policy.show;
-and `import fupin` does not import pandas.
-
-Not tested here: `Registry.read_excel` (writing a registry workbook would
-need openpyxl; the core's xlsx reader has its own Rust tests)."""
+(evaluate and audit), summaries add up, bad cells are listed; one evaluation
+is shared by summary, evaluate, audit and report; a workbook written with
+openpyxl reads like the CSV files; Policy.show; and `import fupin` does not
+import pandas."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -145,3 +145,81 @@ def test_import_fupin_does_not_import_pandas() -> None:
     code = "import fupin, sys; assert 'pandas' not in sys.modules, 'pandas imported'"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def fresh(county: Path) -> fupin.Registry:
+    return fupin.Registry.read_csv(
+        county / "households.csv", county / "members.csv", county / "villages.csv"
+    )
+
+
+def records(df: Any) -> list[dict[str, Any]]:
+    return list(df.to_dict("records"))
+
+
+def test_summary_evaluate_audit_and_report_share_one_evaluation(county: Path) -> None:
+    reg = fresh(county)
+    assert reg._evaluations == 0
+    summary = records(reg.summary(by="town"))
+    evaluated = records(reg.evaluate())
+    audited = records(reg.audit())
+    report = reg.report()
+    assert reg._evaluations == 1
+    # The same frames again, from the cache.
+    assert records(reg.summary(by="town")) == summary
+    assert records(reg.evaluate(as_of="2020-12-31")) == evaluated
+    assert records(reg.audit(as_of=datetime.date(2020, 12, 31))) == audited
+    assert reg.report() == report
+    assert reg._evaluations == 1
+    # Each equals what a registry that never evaluated before gives.
+    assert records(fresh(county).summary(by="town")) == summary
+    assert records(fresh(county).evaluate()) == evaluated
+    assert records(fresh(county).audit()) == audited
+    assert fresh(county).report() == report
+    # And the cached report is the CLI's, on the same tables.
+    cli = run_cli_text(
+        [
+            "report",
+            "--households",
+            str(county / "households.csv"),
+            "--members",
+            str(county / "members.csv"),
+            "--villages",
+            str(county / "villages.csv"),
+        ]
+    )
+    assert report.splitlines() == cli
+
+
+def test_the_cache_is_keyed_by_policy_value_and_date(county: Path) -> None:
+    reg = fresh(county)
+    reg.evaluate()
+    # An equal policy, another object: the same evaluation.
+    reg.evaluate(policy=fupin.Policy.builtin("ningxia-2020"))
+    assert reg._evaluations == 1
+    june = records(reg.evaluate(as_of="2020-06-30"))
+    assert reg._evaluations == 2
+    assert june == records(fresh(county).evaluate(as_of="2020-06-30"))
+    assert {str(d) for d in (r["as_of"] for r in june)} == {"2020-06-30"}
+    # Back and forth between the two kept evaluations costs nothing ...
+    reg.audit()
+    reg.summary(as_of="2020-06-30")
+    assert reg._evaluations == 2
+    # ... another policy is a third evaluation, which pushes out the least
+    # recently used one (2020-12-31 under ningxia-2020).
+    national = fupin.Policy.builtin("national-2020")
+    assert records(reg.evaluate(policy=national)) == records(
+        fresh(county).evaluate(policy=national)
+    )
+    assert reg._evaluations == 3
+    reg.evaluate(as_of="2020-06-30")
+    assert reg._evaluations == 3
+    reg.evaluate()
+    assert reg._evaluations == 4
+
+
+def test_a_bad_argument_raises_before_anything_is_evaluated(county: Path) -> None:
+    reg = fresh(county)
+    with pytest.raises(fupin.ValidationError):
+        reg.summary(by="colour")  # type: ignore[arg-type]
+    assert reg._evaluations == 0

@@ -864,8 +864,6 @@ pub fn evaluate_registry(
     households: &[Result<crate::record::Household, crate::RecordError>],
     mut progress: impl FnMut(usize),
 ) -> EvaluatedRegistry {
-    let mut stats = RegistryStats::default();
-    let mut persons = BTreeMap::new();
     let decisions: Vec<_> = households
         .iter()
         .enumerate()
@@ -877,7 +875,19 @@ pub fn evaluate_registry(
             }
         })
         .collect();
-    for (h, d) in households.iter().zip(&decisions) {
+    evaluated_registry(households, &decisions)
+}
+
+/// [`evaluate_registry`] over households already evaluated (`decisions[i]`
+/// is the decision or error of `households[i]`, made without explanation),
+/// so a caller that keeps the decisions evaluates each household once.
+pub fn evaluated_registry(
+    households: &[Result<crate::record::Household, crate::RecordError>],
+    decisions: &[Result<crate::decision::Decision, crate::RecordError>],
+) -> EvaluatedRegistry {
+    let mut stats = RegistryStats::default();
+    let mut persons = BTreeMap::new();
+    for (h, d) in households.iter().zip(decisions) {
         match (h, d) {
             (Ok(hh), Ok(d)) => {
                 stats.add(hh, d);
@@ -890,7 +900,7 @@ pub fn evaluate_registry(
             _ => stats.add_error(),
         }
     }
-    for found in crate::audit::audit_decided(households, &decisions)
+    for found in crate::audit::audit_decided(households, decisions)
         .iter()
         .flatten()
     {

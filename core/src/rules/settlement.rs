@@ -209,14 +209,22 @@ impl Serialize for Id {
     }
 }
 
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        String::deserialize(d).map(|s| Id::new(&s))
+    }
+}
+
 /// The settlement of one claim (interfaces.md §3.2): the six components add
 /// up exactly to `total_cost`, and each is non-negative.
 ///
 /// Serializes to `{"claim_id","person_id","year","total_cost",
 /// "basic_insurance","critical_illness_insurance","supplementary_insurance",
 /// "medical_assistance","backstop","self_pay"}` in this order, money as
-/// strings with two decimals, followed by `"trace"` only when explained.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// strings with two decimals, followed by `"trace"` only when explained;
+/// reads back from that (the Python `Settlement` pickles this way).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settlement {
     /// The claim's id.
     pub claim_id: Id,
@@ -240,7 +248,7 @@ pub struct Settlement {
     /// (out-of-policy costs included).
     pub self_pay: Money,
     /// One step per layer, with `--explain`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<LayerStep>>,
 }
 
@@ -332,6 +340,53 @@ impl Serialize for LayerStep {
         st.serialize_field("paid", &fen(self.paid))?;
         st.serialize_field("parameters", &self.parameters)?;
         st.end()
+    }
+}
+
+/// A [`LayerStep`] as serialized: amounts are decimal strings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayerStepText {
+    rule: String,
+    applies: bool,
+    available: String,
+    base: Option<String>,
+    rate: Option<String>,
+    deductible: Option<String>,
+    cap: Option<String>,
+    ytd_before: String,
+    ytd_after: String,
+    due: String,
+    paid: String,
+    parameters: Vec<ParameterRead>,
+}
+
+/// Reads a layer step back from its serialization. The amounts shown as
+/// fen are fen amounts and the others are shown exactly, so the step read
+/// back equals the one written.
+impl<'de> Deserialize<'de> for LayerStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<LayerStep, D::Error> {
+        use serde::de::Error;
+        let t = LayerStepText::deserialize(d)?;
+        let num = |s: &str| -> Result<Decimal, D::Error> {
+            s.parse::<Decimal>()
+                .map_err(|_| D::Error::custom(format!("not a decimal: {s:?}")))
+        };
+        let opt = |s: &Option<String>| s.as_deref().map(num).transpose();
+        Ok(LayerStep {
+            rule: crate::trace::rule_named(&t.rule)?,
+            applies: t.applies,
+            available: num(&t.available)?,
+            base: opt(&t.base)?,
+            rate: opt(&t.rate)?,
+            deductible: opt(&t.deductible)?,
+            cap: opt(&t.cap)?,
+            ytd_before: num(&t.ytd_before)?,
+            ytd_after: num(&t.ytd_after)?,
+            due: num(&t.due)?,
+            paid: num(&t.paid)?,
+            parameters: t.parameters,
+        })
     }
 }
 

@@ -375,6 +375,18 @@ class Decision:
     def __eq__(self, other: object, /) -> bool:
         """Equal results (every field, trace included)."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str, str]]:
+        """Pickles as the decision's JSON and its explanation texts (worked
+        out now if not evaluated with ``explain=True``)."""
+
+    @staticmethod
+    def _from_pickle(state: str, zh: str, en: str) -> Decision:
+        """The decision ``__reduce__`` pickled (pickle calls it).
+
+        Raises:
+            ValidationError: ``invalid_json`` when ``state`` is not a decision.
+        """
+
 @final
 class Settlement:
     """The settlement of one claim (interfaces.md §3.2): six components that
@@ -433,6 +445,17 @@ class Settlement:
     def __eq__(self, other: object, /) -> bool:
         """Equal results (every field, trace included)."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickles as the settlement's JSON (``trace`` included)."""
+
+    @staticmethod
+    def _from_pickle(state: str) -> Settlement:
+        """The settlement ``__reduce__`` pickled (pickle calls it).
+
+        Raises:
+            ValidationError: ``invalid_json`` when ``state`` is not a settlement.
+        """
+
 @final
 class Ledger:
     """Year-to-date sums of every person settled so far and every claim id
@@ -487,7 +510,10 @@ class Ledger:
 class Registry:
     """A county register read from the interfaces.md §4.1 tables: one entry
     per household row, the bad cells (``errors``) and the villages.
-    Defaults: ``policy`` the built-in ``ningxia-2020``, ``as_of`` 2020-12-31."""
+    Defaults: ``policy`` the built-in ``ningxia-2020``, ``as_of`` 2020-12-31.
+
+    ``summary``, ``evaluate``, ``audit`` and ``report`` share one evaluation
+    of the registry per policy and ``as_of``: the two most recent are kept."""
 
     @staticmethod
     def read_csv(
@@ -514,6 +540,10 @@ class Registry:
         """
 
     def __len__(self) -> int: ...
+    @property
+    def _evaluations(self) -> int:
+        """How many times the registry was evaluated as a whole (tests only)."""
+
     @property
     def errors(self) -> _DataFrame:
         """Every bad cell and header: table, row, column, value (masked), message."""
