@@ -5,9 +5,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use fupin_core::record::parse::parse_record;
-use fupin_core::{Claim, Household, Member, parse_claim, parse_household};
+use fupin_core::record::{claim_problems, household_problems, member_problems};
+use fupin_core::{Claim, Household, Member, RecordError, parse_claim, parse_household};
 
-use crate::errors::{IntoPyResult, internal_error};
+use crate::errors::{internal_error, validation_errors};
 use crate::guard::guard;
 use crate::pyjson::{dict_to_json, value_to_py};
 
@@ -25,6 +26,27 @@ fn record_dict<'py, T: serde::Serialize>(py: Python<'py>, r: &T) -> PyResult<Bou
     value_to_py(py, &v, None, true)
 }
 
+/// Reads a record with `parse`, or raises a `ValidationError` listing every
+/// problem (`problems`, interfaces.md §6) headed by `parse`'s own error, the
+/// one the command line reports.
+fn read_all<T>(
+    py: Python<'_>,
+    text: &str,
+    parse: impl Fn(&[u8]) -> Result<T, RecordError>,
+    problems: fn(&[u8]) -> Vec<RecordError>,
+) -> PyResult<T> {
+    parse(text.as_bytes()).map_err(|first| {
+        let all = problems(text.as_bytes());
+        if all.first() == Some(&first) {
+            validation_errors(py, &all)
+        } else {
+            // Never expected (core's tests check it); the parser's error is
+            // the authority.
+            validation_errors(py, std::slice::from_ref(&first))
+        }
+    })
+}
+
 /// A household of the register (interfaces.md §2.1), validated.
 #[pyclass(name = "Household", module = "fupin", frozen)]
 pub struct PyHousehold {
@@ -36,13 +58,14 @@ impl PyHousehold {
     /// A household from a dict in the JSON shape of interfaces.md §2.1.
     ///
     /// Raises:
-    ///     ValidationError: the dict is not a valid household (same codes as
-    ///         ``fupin evaluate``).
+    ///     ValidationError: the dict is not a valid household; ``errors()``
+    ///         lists every problem (same codes, fields and messages as
+    ///         ``fupin evaluate``, whose error is the first).
     #[staticmethod]
     fn from_dict(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(py, || {
             let text = dict_to_json(d, "household")?;
-            let inner = parse_household(text.as_bytes()).py_err(py)?;
+            let inner = read_all(py, &text, parse_household, household_problems)?;
             Ok(PyHousehold { inner })
         })
     }
@@ -107,12 +130,13 @@ impl PyMember {
     /// ``Member`` may stand in a household dict's ``members`` list.
     ///
     /// Raises:
-    ///     ValidationError: the dict is not a valid member.
+    ///     ValidationError: the dict is not a valid member; ``errors()``
+    ///         lists every problem.
     #[staticmethod]
     fn from_dict(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(py, || {
             let text = dict_to_json(d, "member")?;
-            let inner = parse_record::<Member>(text.as_bytes()).py_err(py)?;
+            let inner = read_all(py, &text, parse_record::<Member>, member_problems)?;
             Ok(PyMember { inner })
         })
     }
@@ -172,13 +196,14 @@ impl PyClaim {
     /// A claim from a dict in the JSON shape of interfaces.md §2.3.
     ///
     /// Raises:
-    ///     ValidationError: the dict is not a valid claim (same codes as
-    ///         ``fupin settle``).
+    ///     ValidationError: the dict is not a valid claim; ``errors()`` lists
+    ///         every problem (same codes, fields and messages as ``fupin
+    ///         settle``, whose error is the first).
     #[staticmethod]
     fn from_dict(py: Python<'_>, d: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(py, || {
             let text = dict_to_json(d, "claim")?;
-            let inner = parse_claim(text.as_bytes()).py_err(py)?;
+            let inner = read_all(py, &text, parse_claim, claim_problems)?;
             Ok(PyClaim { inner })
         })
     }

@@ -83,30 +83,42 @@ impl Claim {
     /// The validation of interfaces.md §1 that serde cannot express, in field
     /// order: `total_cost = 0` (`zero_total_cost`), then `in_policy_cost >
     /// total_cost` (`in_policy_cost_exceeds_total`). [`parse_claim`] runs it.
+    /// The first of [`Claim::problems`].
     ///
     /// [`parse_claim`]: super::parse_claim
     pub fn validate(&self) -> Result<(), RecordError> {
-        let fail = |code, field: &str, message: String| {
-            Err(RecordError::new(code, Some(field.to_owned()), message)
-                .with_record_id(Some(self.id.clone())))
+        match self.problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem [`Claim::validate`] looks for, in its order (a zero
+    /// `total_cost` with a positive `in_policy_cost` is both). Empty (and
+    /// not allocated) for a good claim.
+    pub fn problems(&self) -> Vec<RecordError> {
+        let error = |code, field: &str, message: String| {
+            RecordError::new(code, Some(field.to_owned()), message)
+                .with_record_id(Some(self.id.clone()))
         };
+        let mut out = Vec::new();
         if self.total_cost.is_zero() {
-            return fail(
+            out.push(error(
                 ErrorCode::ZeroTotalCost,
                 "total_cost",
                 "total_cost must be above zero".to_owned(),
-            );
+            ));
         }
         if self.in_policy_cost > self.total_cost {
-            return fail(
+            out.push(error(
                 ErrorCode::InPolicyCostExceedsTotal,
                 "in_policy_cost",
                 format!(
                     "in_policy_cost {} exceeds total_cost {}",
                     self.in_policy_cost, self.total_cost
                 ),
-            );
+            ));
         }
-        Ok(())
+        out
     }
 }

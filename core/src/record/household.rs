@@ -241,13 +241,25 @@ impl Household {
     /// express, in field order: a step of `exit_steps` given twice
     /// (`duplicate_exit_step`, at the second occurrence's `step`), then an
     /// empty `members` list (`empty_members`). [`parse_household`] runs it.
+    /// The first of [`Household::problems`].
     ///
     /// [`parse_household`]: super::parse_household
     pub fn validate(&self) -> Result<(), RecordError> {
+        match self.problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem [`Household::validate`] looks for, in its order: each
+    /// repeated exit step (at every occurrence after the first), then an
+    /// empty `members` list. Empty (and not allocated) for a good household.
+    pub fn problems(&self) -> Vec<RecordError> {
+        let mut out = Vec::new();
         for (i, s) in self.exit_steps.iter().enumerate() {
             let earlier = self.exit_steps.iter().take(i);
             if earlier.clone().any(|e| e.step == s.step) {
-                return Err(self.error(
+                out.push(self.error(
                     ErrorCode::DuplicateExitStep,
                     format!("exit_steps[{i}].step"),
                     format!("exit step {} is given twice", s.step),
@@ -255,13 +267,13 @@ impl Household {
             }
         }
         if self.members.is_empty() {
-            return Err(self.error(
+            out.push(self.error(
                 ErrorCode::EmptyMembers,
                 "members".to_owned(),
                 "members must list at least one person".to_owned(),
             ));
         }
-        Ok(())
+        out
     }
 
     /// The validation that depends on the assessment date `as_of`

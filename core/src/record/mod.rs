@@ -6,13 +6,15 @@
 //! JSON objects (serde would otherwise also read a struct from an array).
 //! Validation that needs no date happens when a line is parsed
 //! ([`Household::validate`], [`Claim::validate`]); validation that depends on
-//! the assessment date is [`Household::check_on`].
+//! the assessment date is [`Household::check_on`]. Parsing stops at the first
+//! problem (the command line's error line); [`problems`] lists them all.
 
 mod claim;
 pub mod fast;
 mod household;
 mod member;
 pub mod parse;
+pub mod problems;
 pub mod read;
 pub mod table;
 pub mod xlsx;
@@ -21,6 +23,7 @@ pub use claim::Claim;
 pub use household::{Assets, Credit, ExitStep, Guarantees, Household, Income};
 pub use member::Member;
 pub use parse::{parse_claim, parse_household, parse_record};
+pub use problems::{MAX_PROBLEMS, claim_problems, household_problems, member_problems};
 
 use std::fmt;
 use std::marker::PhantomData;

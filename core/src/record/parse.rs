@@ -75,6 +75,14 @@ pub fn parse_record<T: DeserializeOwned>(line: &[u8]) -> Result<T, RecordError> 
 /// The slow path: reads the line again to say exactly what is wrong.
 #[cold]
 fn diagnose<T: DeserializeOwned>(line: &[u8]) -> Result<T, RecordError> {
+    let (text, value) = read_object(line)?;
+    locate(text, &Context::new(value)).map_err(|p| p.error)
+}
+
+/// Checks that a line is UTF-8 text holding one JSON object, and returns the
+/// text and the object as a [`Value`]; otherwise the `invalid_utf8` or
+/// `invalid_json` error of [`parse_record`].
+pub(super) fn read_object(line: &[u8]) -> Result<(&str, Value), RecordError> {
     let text = std::str::from_utf8(line).map_err(|e| {
         RecordError::new(
             ErrorCode::InvalidUtf8,
@@ -87,20 +95,78 @@ fn diagnose<T: DeserializeOwned>(line: &[u8]) -> Result<T, RecordError> {
     })?;
     let value: Value = serde_json::from_str(text)
         .map_err(|e| RecordError::new(ErrorCode::InvalidJson, None, syntax_message(&e)))?;
-    let Value::Object(object) = &value else {
+    if !value.is_object() {
         return Err(RecordError::new(
             ErrorCode::InvalidJson,
             None,
             format!("expected a JSON object, found {}", json_kind(&value)),
         ));
-    };
-    let record_id = object.get("id").and_then(Value::as_str).map(str::to_owned);
+    }
+    Ok((text, value))
+}
+
+/// What the errors of one line are told about the line as it was read: its
+/// record id and the personal values to mask. [`locate`] takes it apart
+/// from the text so that a repaired copy of the line (see
+/// [`super::problems`]) gets the original's id and masking.
+pub(super) struct Context {
+    record_id: Option<String>,
+    record: Value,
+}
+
+impl Context {
+    /// The context of a record read as `record` (a JSON object).
+    pub(super) fn new(record: Value) -> Context {
+        let record_id = record.get("id").and_then(Value::as_str).map(str::to_owned);
+        Context { record_id, record }
+    }
+
+    /// The record id errors of this line carry.
+    pub(super) fn record_id(&self) -> Option<&str> {
+        self.record_id.as_deref()
+    }
+}
+
+/// One step of a path into a record's JSON tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Step {
+    /// The value of this key of an object.
+    Key(String),
+    /// This element of a list.
+    Index(usize),
+}
+
+/// A problem found by [`locate`]: the error, and where it lies in the tree
+/// (the steps of its `field`), when serde could name every step.
+pub(super) struct Located {
+    pub(super) error: RecordError,
+    pub(super) at: Option<Vec<Step>>,
+}
+
+/// Deserializes `text` (one JSON object) as a `T`, or says what the first
+/// problem is: code, field path, masked message and the context's record id.
+pub(super) fn locate<T: DeserializeOwned>(text: &str, ctx: &Context) -> Result<T, Located> {
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
-        let mut err = classify(&e);
-        err.message = scrub(&err.message, &value);
-        err.with_record_id(record_id)
+        let (mut error, at) = classify(&e);
+        error.message = scrub(&error.message, &ctx.record);
+        Located {
+            error: error.with_record_id(ctx.record_id.clone()),
+            at,
+        }
     })
+}
+
+/// serde_path_to_error's path as [`Step`]s; `None` if a segment is unnamed.
+fn steps<'a>(segments: impl IntoIterator<Item = &'a Segment>) -> Option<Vec<Step>> {
+    segments
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => Some(Step::Index(*index)),
+            Segment::Map { key } => Some(Step::Key(key.clone())),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
 }
 
 /// What kind of JSON value this is, for messages.
@@ -174,8 +240,9 @@ fn quoted_key(rest: &str) -> Option<&str> {
     after.get(..after.find('`')?)
 }
 
-/// Maps a serde error to our code, field path and message.
-fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> RecordError {
+/// Maps a serde error to our code, field path and message, and the steps
+/// to the field (`None` for a syntax error or an unnamed step).
+fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> (RecordError, Option<Vec<Step>>) {
     let segments: Vec<&Segment> = e.path().iter().collect();
     let path = dotted(segments.iter().copied());
     let raw_owned = e.inner().to_string();
@@ -189,10 +256,16 @@ fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> RecordError {
     };
 
     if let Some((code, message)) = untag_serde_message(raw) {
-        return RecordError::new(code, Some(path.clone()), format!("{}{message}", at(&path)));
+        return (
+            RecordError::new(code, Some(path.clone()), format!("{}{message}", at(&path))),
+            steps(segments.iter().copied()),
+        );
     }
     if e.inner().is_syntax() || e.inner().is_eof() {
-        return RecordError::new(ErrorCode::InvalidJson, None, syntax_message(e.inner()));
+        return (
+            RecordError::new(ErrorCode::InvalidJson, None, syntax_message(e.inner())),
+            None,
+        );
     }
     for (prefix, code) in [
         ("unknown field", ErrorCode::UnknownField),
@@ -204,13 +277,25 @@ fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> RecordError {
         {
             // The path names the object, or already ends with the key (an
             // unknown key is recorded before it is refused).
-            let (container, field) = match segments.split_last() {
-                Some((Segment::Map { key: last }, rest)) if last == key => {
-                    (dotted(rest.iter().copied()), path.clone())
-                }
-                _ => (path.clone(), join(&path, key)),
+            let (container, field, location) = match segments.split_last() {
+                Some((Segment::Map { key: last }, rest)) if last == key => (
+                    dotted(rest.iter().copied()),
+                    path.clone(),
+                    steps(segments.iter().copied()),
+                ),
+                _ => (
+                    path.clone(),
+                    join(&path, key),
+                    steps(segments.iter().copied()).map(|mut s| {
+                        s.push(Step::Key(key.to_owned()));
+                        s
+                    }),
+                ),
             };
-            return RecordError::new(code, Some(field), format!("{}{raw}", at(&container)));
+            return (
+                RecordError::new(code, Some(field), format!("{}{raw}", at(&container))),
+                location,
+            );
         }
     }
     let expected = raw.rsplit_once(", expected ").map(|(_, exp)| exp);
@@ -229,10 +314,13 @@ fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> RecordError {
     } else if raw.starts_with("unknown variant") {
         (ErrorCode::InvalidEnum, "another value")
     } else {
-        return RecordError::new(
-            ErrorCode::WrongType,
-            Some(path.clone()),
-            format!("{}{raw}", at(&path)),
+        return (
+            RecordError::new(
+                ErrorCode::WrongType,
+                Some(path.clone()),
+                format!("{}{raw}", at(&path)),
+            ),
+            steps(segments.iter().copied()),
         );
     };
     // Never echo the value itself: it may be personal data in the wrong place.
@@ -245,7 +333,10 @@ fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> RecordError {
         ),
         None => format!("{}unexpected {}", at(&path), kind_of(found)),
     };
-    RecordError::new(code, Some(path), message)
+    (
+        RecordError::new(code, Some(path), message),
+        steps(segments.iter().copied()),
+    )
 }
 
 /// serde's words for what it expected, in the words of the spec.

@@ -117,8 +117,10 @@ class Household:
         dicts. Validation is exactly that of ``fupin evaluate``.
 
         Raises:
-            ValidationError: listing the problem (``record_id``, ``field``,
-                ``code``, masked message).
+            ValidationError: ``errors()`` lists every problem (``code``,
+                ``record_id``, ``field``, masked ``message``) in the order
+                of the dict; the first, whose ``code`` and ``field`` the
+                exception carries, is the one ``fupin evaluate`` reports.
         """
 
     @property
@@ -150,7 +152,7 @@ class Member:
         ``Member`` may stand in a household dict's ``members`` list.
 
         Raises:
-            ValidationError: listing the problem.
+            ValidationError: ``errors()`` lists every problem.
         """
 
     @property
@@ -177,7 +179,8 @@ class Claim:
         (values as for ``Household.from_dict``).
 
         Raises:
-            ValidationError: listing the problem.
+            ValidationError: ``errors()`` lists every problem; the first is
+                the one ``fupin settle`` reports.
         """
 
     @property

@@ -41,7 +41,10 @@ class ValidationError(FupinError, ValueError):
     """An input record could not be read as the shapes of the interface.
 
     ``errors()`` lists every problem found as dicts with ``code``,
-    ``record_id``, ``field`` and ``message``.
+    ``record_id``, ``field`` and ``message``, in the order of the record
+    (``Household.from_dict`` and ``Claim.from_dict`` list them all); the
+    exception's own ``code``, ``record_id`` and ``field`` are the first's,
+    the problem the command line reports for the same record.
     """
 
     def __init__(
