@@ -27,8 +27,8 @@ source .venv/bin/activate
 python -m pip install --quiet --disable-pip-version-check --upgrade pip
 python -m pip install --quiet --disable-pip-version-check -r py-bindings/requirements-dev.txt
 
-step "maturin develop (fupin._fupin)"
-maturin develop --quiet --locked -m py-bindings/Cargo.toml
+step "maturin develop --release (fupin._fupin; the install test reuses this build)"
+maturin develop --release --quiet --locked -m py-bindings/Cargo.toml
 
 step "pytest"
 set +e
