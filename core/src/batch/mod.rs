@@ -603,7 +603,7 @@ fn read_member(
     let mut household_id = None;
     let mut first: Option<RecordError> = None;
     let mut seen = [false; 3];
-    let prefix = format!("members[{i}].");
+    let prefix = || format!("members[{i}].");
     for (col, reader) in cols {
         if *col == MemberColumn::HouseholdId {
             continue;
@@ -622,7 +622,7 @@ fn read_member(
                 }
             }
             Err(p) if first.is_none() => {
-                first = Some(cell_error(p, &prefix, col.header(), "members", g));
+                first = Some(cell_error(p, &prefix(), col.header(), "members", g));
             }
             Err(_) => {}
         }
@@ -630,7 +630,7 @@ fn read_member(
     if first.is_none() {
         let required = [MemberColumn::Id, MemberColumn::Sex, MemberColumn::BirthDate];
         if let Some((col, _)) = required.iter().zip(seen).find(|(_, s)| !s) {
-            let field = format!("{prefix}{}", col.header());
+            let field = format!("{}{}", prefix(), col.header());
             first = Some(RecordError::new(
                 ErrorCode::MissingField,
                 Some(field.clone()),
