@@ -98,6 +98,10 @@ pub(crate) enum Reader<'a> {
 impl<'a> Reader<'a> {
     /// Resolves `array`'s type once.
     pub(crate) fn new(array: &'a dyn Array) -> Reader<'a> {
+        if array.null_count() == array.len() {
+            // Every cell absent (a column of defaults): nothing to read.
+            return Reader::Null;
+        }
         macro_rules! typed {
             ($variant:ident, $t:ty) => {
                 array
@@ -235,10 +239,7 @@ impl<'a> Reader<'a> {
                 if i >= s.len() || s.is_null(i) {
                     return None;
                 }
-                Some(Value::Step(
-                    step.get(i).map(Box::new),
-                    on.get(i).map(Box::new),
-                ))
+                Some(Value::Step(step, on, i))
             }
             Reader::Other(a, t) => {
                 if i >= a.len() || a.is_null(i) {
@@ -258,7 +259,7 @@ fn to_usize<T: TryInto<usize>>(v: T) -> usize {
 fn days(d: i64) -> Value<'static> {
     match DateTime::from_timestamp(d.saturating_mul(86_400), 0) {
         Some(t) => Value::Date(t.date_naive()),
-        None => Value::BadDate(format!("{d} days from 1970-01-01 is out of range")),
+        None => Value::BadDate(BadDate::OutOfRange(d)),
     }
 }
 
@@ -266,12 +267,30 @@ fn days(d: i64) -> Value<'static> {
 fn since_epoch(raw: i64, per_day: i64) -> Value<'static> {
     let (day, rest) = (raw.div_euclid(per_day), raw.rem_euclid(per_day));
     if rest != 0 {
-        return Value::BadDate(format!(
-            "a date and time ({} units past midnight), expected a date",
-            rest
-        ));
+        return Value::BadDate(BadDate::NotMidnight(rest));
     }
     days(day)
+}
+
+/// Why a date or timestamp cell is not a date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BadDate {
+    /// This many days from 1970-01-01 is beyond the calendar.
+    OutOfRange(i64),
+    /// A time of day: this many units past midnight.
+    NotMidnight(i64),
+}
+
+impl std::fmt::Display for BadDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadDate::OutOfRange(d) => write!(f, "{d} days from 1970-01-01 is out of range"),
+            BadDate::NotMidnight(rest) => write!(
+                f,
+                "a date and time ({rest} units past midnight), expected a date"
+            ),
+        }
+    }
 }
 
 /// One present cell.
@@ -289,11 +308,11 @@ pub(crate) enum Value<'a> {
     /// A date.
     Date(NaiveDate),
     /// A date-time that is not a date, or a date out of range.
-    BadDate(String),
+    BadDate(BadDate),
     /// Items `start..end` of a list column's values.
     List(&'a Reader<'a>, usize, usize),
-    /// An exit step given as `{step, on}`.
-    Step(Option<Box<Value<'a>>>, Option<Box<Value<'a>>>),
+    /// An exit step given as `{step, on}`: the two fields' readers and the row.
+    Step(&'a Reader<'a>, &'a Reader<'a>, usize),
     /// A value of an Arrow type no field takes.
     Unsupported(&'a DataType),
 }
@@ -499,13 +518,13 @@ impl CellRead for Value<'_> {
                 .enumerate()
                 .map(|(i, k)| match values.get(k) {
                     Some(Value::Str(s)) => exit_step_item(i, s, ExitStepKind::from_wire),
-                    Some(Value::Step(step, on)) => {
-                        let step = match step.as_deref() {
+                    Some(Value::Step(step, on, row)) => {
+                        let step = match step.get(row) {
                             Some(v) => v.label::<ExitStepKind>(),
                             None => Err(missing_part("step")),
                         }
                         .map_err(|p| p.at(format!("[{i}].step")))?;
-                        let on = match on.as_deref() {
+                        let on = match on.get(row) {
                             Some(v) => v.date(),
                             None => Err(missing_part("on")),
                         }

@@ -509,16 +509,22 @@ pub fn evaluate(
         let mut failed = 0;
         for row in range.clone() {
             let g = start + row;
-            let member_rows = joined
+            let own_runs = joined
                 .offsets
                 .get(g)
                 .zip(joined.offsets.get(g + 1))
                 .and_then(|(&a, &z)| joined.runs.get(a..z))
-                .unwrap_or(&[])
+                .unwrap_or(&[]);
+            let count = own_runs
+                .iter()
+                .filter_map(|&r| runs.get(r))
+                .map(|r| r.len)
+                .sum();
+            let member_rows = own_runs
                 .iter()
                 .filter_map(|&r| runs.get(r))
                 .flat_map(|r| r.first..r.first + r.len);
-            let read = read_household(cols, row, g, member_rows, &mm_readers, &mm_starts);
+            let read = read_household(cols, row, g, (count, member_rows), &mm_readers, &mm_starts);
             let decided = read.and_then(|h| {
                 h.validate()?;
                 evaluator.evaluate(&h, false)
@@ -547,12 +553,12 @@ pub fn evaluate(
     Ok(evaluation)
 }
 
-/// Reads household row `row` (global row `g`) and its members.
+/// Reads household row `row` (global row `g`) and its `count` members.
 fn read_household(
     cols: &[(HouseholdColumn, Reader<'_>)],
     row: usize,
     g: usize,
-    member_rows: impl Iterator<Item = usize>,
+    (count, member_rows): (usize, impl Iterator<Item = usize>),
     mm_readers: &[Vec<(MemberColumn, Reader<'_>)>],
     mm_starts: &[usize],
 ) -> Result<Household, RecordError> {
@@ -575,6 +581,7 @@ fn read_household(
             ),
         ));
     }
+    h.members.reserve_exact(count);
     for (i, m_g) in member_rows.enumerate() {
         let (b, m_row) = locate(mm_starts, m_g);
         let Some(mcols) = mm_readers.get(b) else {
