@@ -297,7 +297,7 @@ def _exit_fail(name: str, label: str, formula: Any) -> type:
             "entity": Household,
             "definition_period": YEAR,
             "label": label,
-            "formula": staticmethod(formula),
+            "formula": formula,
         },
     )
 
@@ -587,7 +587,7 @@ def _flags(col: Any, default: bool) -> Any:
 def _date_array(col: Any, default: _dt.date | None = None) -> Any:
     import pandas as pd
 
-    d = pd.to_datetime(col, format="%Y-%m-%d").to_numpy().astype("datetime64[D]")
+    d = pd.to_datetime(col, format="ISO8601").to_numpy().astype("datetime64[D]")
     if default is not None:
         d = np.where(np.isnat(d), np.datetime64(default, "D"), d)
     else:

@@ -104,7 +104,7 @@ def _flag(frame: pd.DataFrame, column: str, default: bool) -> pd.Series:
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
-    return pd.to_datetime(frame[column], format="%Y-%m-%d")
+    return pd.to_datetime(frame[column], format="ISO8601")
 
 
 def evaluate(
