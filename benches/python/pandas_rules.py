@@ -101,6 +101,13 @@ def _flag(frame: pd.DataFrame, column: str, default: bool) -> pd.Series:
     return text.map({"true": True, "1": True, "false": False, "0": False}).fillna(default).astype(bool)
 
 
+def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:
+    """An enum column, empty cells taking the default."""
+    if column not in frame:
+        return pd.Series(default, index=frame.index)
+    return frame[column].fillna(default)
+
+
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
@@ -132,11 +139,10 @@ def evaluate(
         (birth.dt.month == as_of.month) & (birth.dt.day > as_of.day)
     )
     age = year - birth.dt.year - before_birthday.astype("int64")
-    schooling = members["schooling"].fillna("none") if "schooling" in members else "none"
     out_of_school = (
         counted
         & age.between(p["education.compulsory_age_min"], p["education.compulsory_age_max"])
-        & pd.Series(schooling, index=members.index).isin(["none", "dropout"])
+        & _text(members, "schooling", "none").isin(["none", "dropout"])
     )
     uninsured = counted & ~_flag(members, "medical_insurance", True) & (birth.dt.year != year)
     covered = counted & _flag(members, "dibao", False)
@@ -175,9 +181,10 @@ def evaluate(
     pci_excl_dibao = round_fen((net - inc["dibao"]) / n_div)
 
     # ---- §2 exit ---------------------------------------------------------
-    status = households["status"].fillna("poor").to_numpy() if "status" in households else "poor"
-    status = np.asarray(status, dtype=object)
-    registered_poor = np.isin(status, ["poor", "returned"])
+    status = _text(households, "status", "poor")
+    registered_poor = status.isin(["poor", "returned"]).to_numpy()
+    exited = (status == "exited").to_numpy()
+    unregistered = (status == "unregistered").to_numpy()
     identified = _dates(households, "identified_on")
     returned = _dates(households, "returned_on")
     new_this_year = (
@@ -185,11 +192,7 @@ def evaluate(
         | ((returned.dt.year == year) & (returned <= stamp))
     ).to_numpy()
     line = p["poverty_line.exit"]
-    housing = (
-        households["guarantees_housing"].fillna("safe").to_numpy()
-        if "guarantees_housing" in households
-        else np.full(len(households), "safe")
-    )
+    unsafe = (_text(households, "guarantees_housing", "safe") == "unsafe").to_numpy()
     fails = [
         ~registered_poor,
         new_this_year,
@@ -198,7 +201,7 @@ def evaluate(
         ~_flag(households, "guarantees_clothing", True).to_numpy(),
         out_of_school,
         uninsured,
-        housing == "unsafe",
+        unsafe,
         ~_flag(households, "guarantees_drinking_water", True).to_numpy(),
     ]
     exit_failed = np.zeros(len(households), dtype="int64")
@@ -226,7 +229,7 @@ def evaluate(
         | (has_last & (pci <= (1 - p["monitoring.income_drop_ratio"]) * last_pci)).astype("int64") << 2
     )
     category = np.select(
-        [registered_poor, (status == "exited") & (triggers > 0), (status == "unregistered") & (triggers > 0)],
+        [registered_poor, exited & (triggers > 0), unregistered & (triggers > 0)],
         ["poor", "unstable_exited", "marginal"],
         "none",
     )
