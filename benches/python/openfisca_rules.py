@@ -621,11 +621,17 @@ def evaluate(
     tbs = tbs or tax_benefit_system()
     t1 = time.perf_counter()
 
+    # integer ids, as survey-data users of OpenFisca do: the row positions,
+    # and each member's household as a position in the households frame
+    # (a hash join) rather than sorting millions of string ids
+    household_of = pd.Index(households["id"]).get_indexer(members["household_id"])
+    if (household_of < 0).any():
+        raise ValueError("a member row names no household of the households frame")
     builder = SimulationBuilder()
     builder.create_entities(tbs)
-    builder.declare_person_entity("person", members["id"].to_numpy())
-    hh = builder.declare_entity("household", households["id"].to_numpy())
-    builder.join_with_persons(hh, members["household_id"].to_numpy(), np.zeros(len(members), dtype=int))
+    builder.declare_person_entity("person", np.arange(len(members)))
+    hh = builder.declare_entity("household", np.arange(len(households)))
+    builder.join_with_persons(hh, household_of, np.zeros(len(members), dtype=int))
     sim = builder.build(tbs)
 
     def money(frame: Any, col: str) -> Any:
