@@ -579,7 +579,7 @@ def render(
         if of_time:
             x = of_time / ff["wall_s"]
             note = "" if ofr else " (OpenFisca time extrapolated)"
-            lines.append(f"| ≥ 50× faster than OpenFisca | {x:.0f}×{note} | {'yes' if x >= 50 else '**no**'} |")
+            lines.append(f"| ≥ 50× faster than OpenFisca | {x:.1f}×{note} | {'yes' if x >= 50 else '**no**'} |")
     if fd:
         lines.append(f"| (report) evaluate_frame, money=\"decimal\", {label} | {fd['wall_s']:.2f} s | — |")
     fa = by.get((big, "fupin-arrow"))
@@ -591,6 +591,29 @@ def render(
         f"pandas/pyarrow imported: {'yes' if imp['imports_pandas_or_pyarrow'] else 'no'} | "
         f"{'yes' if imp['median_ms'] <= 150 else '**no**'} |"
     )
+
+    lines += ["", "## Where the time goes (derived from the rows above)", ""]
+    for n in sizes:
+        f, d, a = by.get((n, "fupin-float")), by.get((n, "fupin-decimal")), by.get((n, "fupin-arrow"))
+        parts = []
+        if f and a:
+            parts.append(
+                f"from pandas frames (float out) {f['wall_s']:.2f} s vs from Arrow tables "
+                f"(decimal128 out) {a['wall_s']:.2f} s (second calls {f['warm_s']:.2f} vs {a['warm_s']:.2f} s): "
+                "the gap between the second calls is moving pandas columns to Arrow and building the "
+                "pandas result, a gap between a first and a second call is one-off cost"
+            )
+        if f and d:
+            parts.append(f"Decimal objects out instead of float64 add {d['wall_s'] - f['wall_s']:+.2f} s")
+        o = by.get((n, "openfisca"))
+        if o and "build_s" in o:
+            parts.append(
+                f"OpenFisca spends {o['build_s'] / o['wall_s']:.0%} of its time building the simulation "
+                "from the frames (date parsing, enum encoding, inputs) and "
+                f"{o['calculate_s'] / o['wall_s']:.0%} calculating"
+            )
+        if parts:
+            lines.append(f"- {n:,} households: " + "; ".join(parts) + ".")
 
     lines += ["", "## Agreement", ""]
     lines += [
@@ -631,8 +654,9 @@ def render(
         "  compares a rounded amount with a line it sits on then differs too:",
         "  the synthetic registries put some households exactly on the",
         "  income-drop line (`pci = 0.5 × last_pci`), so a fen's difference",
-        "  turns the `income_drop` trigger (and with it `unstable_exited`) on",
-        "  or off.",
+        "  in `pci`, or in `last_pci` when last year's `net / N` is an exact",
+        "  half fen (the monitoring mismatches whose `pci` agrees), turns the",
+        "  `income_drop` trigger (and with it `unstable_exited`) on or off.",
         "- **OpenFisca** stores `float` variables as float32 (about 7 significant",
         "  digits): incomes of tens of thousands of yuan lose their fen on input,",
         "  so net incomes are off by up to about a fen, per-capita amounts and",
