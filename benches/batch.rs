@@ -13,6 +13,11 @@ use fupin_core::batch::{self, MoneyType, Options};
 use fupin_core::synth::{Synth, SynthConfig};
 use fupin_core::{Household, Ledger, Policy};
 
+/// The CLI's allocator, so the profile is the CLI's and the Python
+/// extension's (both use mimalloc).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn households() -> u64 {
     std::env::var("FUPIN_BENCH_HOUSEHOLDS")
         .ok()

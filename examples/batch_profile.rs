@@ -1,12 +1,18 @@
 //! Runs the batch path once on a synthetic registry, for profilers
 //! (`perf record`, `valgrind --tool=callgrind`):
 //! `cargo run --release --example batch_profile -- 20000 1`
-//! (households, threads).
+//! (households, threads, and `float` to read money from float64 columns
+//! as pandas' `read_csv` gives them).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fupin_core::batch::{self, Options};
 use fupin_core::synth::{Synth, SynthConfig};
 use fupin_core::{Household, Policy};
+
+/// The CLI's allocator, so the profile is the CLI's and the Python
+/// extension's (both use mimalloc).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -17,7 +23,10 @@ fn main() {
         ..SynthConfig::default()
     })
     .collect();
-    let (households, members) = batch::to_frames(&hh).unwrap();
+    let (mut households, members) = batch::to_frames(&hh).unwrap();
+    if args.next().as_deref() == Some("float") {
+        households = float_money(&households);
+    }
     drop(hh);
     let policy = Policy::builtin("ningxia-2020").unwrap();
     let as_of = fupin_core::date::parse_date("2020-12-31").unwrap();
@@ -33,4 +42,46 @@ fn main() {
         out.failed,
         start.elapsed()
     );
+}
+
+/// The frame with its `decimal128` (money) columns as float64, each value
+/// the double nearest the amount, as a CSV reader gives it.
+#[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
+fn float_money(frame: &batch::Frame) -> batch::Frame {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Decimal128Type;
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let fields: Vec<Field> = frame
+        .schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Decimal128(..) => Field::new(f.name(), DataType::Float64, true),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let batches = frame
+        .batches
+        .iter()
+        .map(|b| {
+            let cols: Vec<ArrayRef> = b
+                .columns()
+                .iter()
+                .map(|c| match c.data_type() {
+                    DataType::Decimal128(..) => {
+                        let d = c.as_primitive::<Decimal128Type>();
+                        let f: Float64Array =
+                            d.iter().map(|v| v.map(|v| v as f64 / 100.0)).collect();
+                        Arc::new(f) as ArrayRef
+                    }
+                    _ => c.clone(),
+                })
+                .collect();
+            RecordBatch::try_new(schema.clone(), cols).unwrap()
+        })
+        .collect();
+    batch::Frame { schema, batches }
 }

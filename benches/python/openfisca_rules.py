@@ -42,20 +42,7 @@ from openfisca_core.simulations import SimulationBuilder
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
-EXIT_CODES = (
-    "not_poor",
-    "new_or_returned_this_year",
-    "income_below_line",
-    "food",
-    "clothing",
-    "compulsory_education",
-    "basic_medical_insurance",
-    "housing_unsafe",
-    "drinking_water",
-)
-TRIGGER_CODES = ("low_income", "rigid_expenses", "income_drop")
-DIBAO_CODES = ("income_above_standard", "assets")
-INCOME_PARTS = ("wage", "operating", "operating_cost", "property", "transfer", "dibao")
+from common import DIBAO_CODES, EXIT_CODES, INCOME_PARTS, TRIGGER_CODES, round_fen
 
 # ---- entities -----------------------------------------------------------------
 
@@ -138,11 +125,6 @@ class MonitoringCategory(Enum):
     unstable_exited = "脱贫不稳定户"
     marginal = "边缘易致贫户"
     poor = "未脱贫"
-
-
-def round_fen(x: Any) -> Any:
-    """Round yuan to the fen, half away from zero (on the binary value)."""
-    return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5) / 100
 
 
 def _bits(*flags: Any) -> Any:

@@ -37,21 +37,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from common import DIBAO_CODES, EXIT_CODES, INCOME_PARTS, TRIGGER_CODES, decode, encode, round_fen
 
-#: Failure codes in spec order (interfaces.md §3.1); bit i of a mask = code i.
-EXIT_CODES: tuple[str, ...] = (
-    "not_poor",
-    "new_or_returned_this_year",
-    "income_below_line",
-    "food",
-    "clothing",
-    "compulsory_education",
-    "basic_medical_insurance",
-    "housing_unsafe",
-    "drinking_water",
-)
-TRIGGER_CODES: tuple[str, ...] = ("low_income", "rigid_expenses", "income_drop")
-DIBAO_CODES: tuple[str, ...] = ("income_above_standard", "assets")
+__all__ = ["DIBAO_CODES", "EXIT_CODES", "TRIGGER_CODES", "decode", "encode", "evaluate"]
 
 #: ningxia-2020 (domain.md §9), the values in force throughout 2020.
 PARAMS_2020: dict[str, float | int] = {
@@ -63,24 +51,6 @@ PARAMS_2020: dict[str, float | int] = {
     "dibao.standard_annual": 4560.0,
     "dibao.deposit_months": 24,
 }
-
-INCOME_PARTS = ("wage", "operating", "operating_cost", "property", "transfer", "dibao")
-
-
-def decode(mask: int, codes: tuple[str, ...]) -> list[str]:
-    """The codes whose bits are set in ``mask``, in spec order."""
-    return [c for i, c in enumerate(codes) if mask >> i & 1]
-
-
-def encode(codes: Any, table: tuple[str, ...]) -> int:
-    """The bitmask of a list of codes (the inverse of ``decode``)."""
-    return sum(1 << table.index(c) for c in codes)
-
-
-def round_fen(x: Any) -> Any:
-    """Round float yuan to the fen, half away from zero (on the binary value)."""
-    return np.sign(x) * np.floor(np.abs(x) * 100.0 + 0.5) / 100.0
-
 
 def _money(frame: pd.DataFrame, column: str) -> pd.Series:
     """A money column as float64, an absent column or empty cell as 0."""

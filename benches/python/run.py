@@ -55,6 +55,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from common import DIBAO_CODES, EXIT_CODES, TRIGGER_CODES, decode, masks  # noqa: E402
+
 ENGINES = ("fupin-float", "fupin-decimal", "fupin-arrow", "pandas", "openfisca")
 DESCRIPTIONS = {
     "fupin-float": 'fupin.evaluate_frame(pandas frames, money="float")',
@@ -63,19 +65,6 @@ DESCRIPTIONS = {
     "pandas": "pandas_rules.evaluate (vectorized pandas, float64)",
     "openfisca": "openfisca_rules.evaluate (OpenFisca 46, float32 money; system + simulation built from the frames)",
 }
-EXIT_CODES = (
-    "not_poor",
-    "new_or_returned_this_year",
-    "income_below_line",
-    "food",
-    "clothing",
-    "compulsory_education",
-    "basic_medical_insurance",
-    "housing_unsafe",
-    "drinking_water",
-)
-TRIGGER_CODES = ("low_income", "rigid_expenses", "income_drop")
-DIBAO_CODES = ("income_above_standard", "assets")
 
 # ---- the worker: one engine, one size, one fresh interpreter ---------------------
 
@@ -121,11 +110,6 @@ def _frames(n: int, arrow: bool) -> tuple[Any, Any]:
     return frames
 
 
-def _mask(lists: Any, codes: tuple[str, ...]) -> list[int | None]:
-    index = {c: 1 << i for i, c in enumerate(codes)}
-    return [None if v is None else sum(index[c] for c in v) for v in lists]
-
-
 def _normalize_fupin(out: Any) -> Any:
     """fupin's result (pandas or Arrow) as the common comparison frame."""
     import pandas as pd
@@ -147,12 +131,12 @@ def _normalize_fupin(out: Any) -> Any:
             "net_income": money("net_income").to_numpy(),
             "per_capita_income": money("per_capita_income").to_numpy(),
             "exit_eligible": out["exit_eligible"].to_numpy(),
-            "exit_failed": _mask(lists("exit_failed"), EXIT_CODES),
+            "exit_failed": masks(lists("exit_failed"), EXIT_CODES),
             "monitoring_category": out["monitoring_category"].to_numpy(),
-            "monitoring_triggers": _mask(lists("monitoring_triggers"), TRIGGER_CODES),
+            "monitoring_triggers": masks(lists("monitoring_triggers"), TRIGGER_CODES),
             "dibao_eligible": out["dibao_eligible"].to_numpy(),
             "dibao_monthly_benefit": money("dibao_monthly_benefit").to_numpy(),
-            "dibao_failed": _mask(lists("dibao_failed"), DIBAO_CODES),
+            "dibao_failed": masks(lists("dibao_failed"), DIBAO_CODES),
         }
     )
 
@@ -285,12 +269,6 @@ AGREE_FIELDS = (
 MONEY_FIELDS = ("per_capita_income", "dibao_monthly_benefit", "net_income")
 
 
-def _decode(mask: Any, codes: tuple[str, ...]) -> Any:
-    if mask is None or mask != mask:
-        return None
-    return [c for i, c in enumerate(codes) if int(mask) >> i & 1]
-
-
 def agreement(reference: Any, other: Any, examples: int = 3) -> dict[str, Any]:
     """Per-household comparison of ``other`` with fupin's exact decisions."""
     import numpy as np
@@ -318,7 +296,7 @@ def agreement(reference: Any, other: Any, examples: int = 3) -> dict[str, Any]:
         for i in bad[:examples]:
             va, vb = ref[field].iloc[i], oth[field].iloc[i]
             if field in decoders:
-                va, vb = _decode(va, decoders[field]), _decode(vb, decoders[field])
+                va, vb = decode(va, decoders[field]), decode(vb, decoders[field])
             shown.append(
                 {
                     "household_id": ref["household_id"].iloc[i],
@@ -594,17 +572,17 @@ def render(
 
     lines += ["", "## Where the time goes (derived from the rows above)", ""]
     for n in sizes:
-        f, d, a = by.get((n, "fupin-float")), by.get((n, "fupin-decimal")), by.get((n, "fupin-arrow"))
+        fl, de, ar = by.get((n, "fupin-float")), by.get((n, "fupin-decimal")), by.get((n, "fupin-arrow"))
         parts = []
-        if f and a:
+        if fl and ar:
             parts.append(
-                f"from pandas frames (float out) {f['wall_s']:.2f} s vs from Arrow tables "
-                f"(decimal128 out) {a['wall_s']:.2f} s (second calls {f['warm_s']:.2f} vs {a['warm_s']:.2f} s): "
+                f"from pandas frames (float out) {fl['wall_s']:.2f} s vs from Arrow tables "
+                f"(decimal128 out) {ar['wall_s']:.2f} s (second calls {fl['warm_s']:.2f} vs {ar['warm_s']:.2f} s): "
                 "the gap between the second calls is moving pandas columns to Arrow and building the "
                 "pandas result, a gap between a first and a second call is one-off cost"
             )
-        if f and d:
-            parts.append(f"Decimal objects out instead of float64 add {d['wall_s'] - f['wall_s']:+.2f} s")
+        if fl and de:
+            parts.append(f"Decimal objects out instead of float64 add {de['wall_s'] - fl['wall_s']:+.2f} s")
         o = by.get((n, "openfisca"))
         if o and "build_s" in o:
             parts.append(

@@ -30,11 +30,19 @@ pub const INPUT_LIMIT: Decimal = Decimal::from_parts(1_316_134_912, 2_328, 0, fa
 /// assert_eq!(round_fen(d("-0.004")).to_string(), "0.00");
 /// ```
 pub fn round_fen(x: Decimal) -> Decimal {
-    let mut r = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    // Most amounts already have at most two decimals: rounding them is the
+    // identity, so skip it (a fifth of the entitlement rule's instructions).
+    let mut r = if x.scale() <= 2 {
+        x
+    } else {
+        x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
     if r.is_zero() {
         r = Decimal::ZERO;
     }
-    r.rescale(2);
+    if r.scale() != 2 {
+        r.rescale(2);
+    }
     r
 }
 

@@ -79,61 +79,68 @@ fn result<'py>(
     Ok((table, columns))
 }
 
-/// One Python string per distinct text.
+/// One Python string per distinct text, for the closed sets of codes and
+/// field names (a few dozen): a short list searched in order is several
+/// times cheaper than hashing every cell, and past 64 texts nothing more is
+/// kept (such a column is not a code column).
 #[derive(Default)]
 struct Interner {
-    seen: HashMap<String, Py<PyString>>,
+    seen: Vec<(Box<str>, Py<PyString>)>,
 }
 
 impl Interner {
     fn get<'py>(&mut self, py: Python<'py>, s: &str) -> Bound<'py, PyString> {
-        if let Some(p) = self.seen.get(s) {
+        if let Some((_, p)) = self.seen.iter().find(|(t, _)| &**t == s) {
             return p.bind(py).clone();
         }
         let p = PyString::new(py, s);
-        if self.seen.len() < 4096 {
-            self.seen.insert(s.to_owned(), p.clone().unbind());
+        if self.seen.len() < 64 {
+            self.seen.push((s.into(), p.clone().unbind()));
         }
         p
     }
 }
 
+/// Row `i`'s item range of a list column.
+fn item_range(offsets: &[i32], i: usize) -> std::ops::Range<usize> {
+    match (offsets.get(i), offsets.get(i + 1)) {
+        (Some(&a), Some(&z)) => usize::try_from(a).unwrap_or(0)..usize::try_from(z).unwrap_or(0),
+        _ => 0..0,
+    }
+}
+
+/// A list column as Python lists of strings (`None` for a null row), each
+/// list built at its size.
 fn code_lists<'py>(
     py: Python<'py>,
     parts: &[ArrayRef],
     strings: &mut Interner,
 ) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
+    let mut rows: Vec<Bound<'py, PyAny>> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {
         let lists = part.as_list::<i32>();
         let values = lists.values().as_string::<i32>();
         let offsets = lists.value_offsets();
         for i in 0..lists.len() {
             if lists.is_null(i) {
-                out.append(py.None())?;
+                rows.push(py.None().into_bound(py));
                 continue;
             }
-            let (a, z) = match (offsets.get(i), offsets.get(i + 1)) {
-                (Some(&a), Some(&z)) => (a, z),
-                _ => (0, 0),
-            };
-            let row = PyList::empty(py);
-            for k in a..z {
-                let k = usize::try_from(k).unwrap_or(0);
-                row.append(strings.get(py, values.value(k)))?;
-            }
-            out.append(row)?;
+            let items = item_range(offsets, i).map(|k| strings.get(py, values.value(k)));
+            let items: Vec<_> = items.collect();
+            rows.push(PyList::new(py, items)?.into_any());
         }
     }
-    Ok(out)
+    PyList::new(py, rows)
 }
 
+/// The findings column as Python lists of `{code, person_id, field}` dicts.
 fn findings<'py>(
     py: Python<'py>,
     parts: &[ArrayRef],
     strings: &mut Interner,
 ) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
+    let mut rows: Vec<Bound<'py, PyAny>> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
     let (code_key, person_key, field_key) = (
         PyString::new(py, "code"),
         PyString::new(py, "person_id"),
@@ -149,16 +156,11 @@ fn findings<'py>(
         let offsets = lists.value_offsets();
         for i in 0..lists.len() {
             if lists.is_null(i) {
-                out.append(py.None())?;
+                rows.push(py.None().into_bound(py));
                 continue;
             }
-            let (a, z) = match (offsets.get(i), offsets.get(i + 1)) {
-                (Some(&a), Some(&z)) => (a, z),
-                _ => (0, 0),
-            };
-            let row = PyList::empty(py);
-            for k in a..z {
-                let k = usize::try_from(k).unwrap_or(0);
+            let mut row = Vec::new();
+            for k in item_range(offsets, i) {
                 let d = PyDict::new(py);
                 d.set_item(&code_key, strings.get(py, code.value(k)))?;
                 if person.is_null(k) {
@@ -167,38 +169,38 @@ fn findings<'py>(
                     d.set_item(&person_key, person.value(k))?;
                 }
                 d.set_item(&field_key, strings.get(py, field.value(k)))?;
-                row.append(d)?;
+                row.push(d);
             }
-            out.append(row)?;
+            rows.push(PyList::new(py, row)?.into_any());
         }
     }
-    Ok(out)
+    PyList::new(py, rows)
 }
 
 /// Money as `decimal.Decimal` (two decimals), one object per distinct amount.
 fn decimals<'py>(py: Python<'py>, parts: &[ArrayRef]) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
+    let mut rows: Vec<Bound<'py, PyAny>> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
     let mut cache: HashMap<i128, Py<PyAny>> = HashMap::new();
     for part in parts {
         let values = part.as_primitive::<Decimal128Type>();
         for i in 0..values.len() {
             if values.is_null(i) {
-                out.append(py.None())?;
+                rows.push(py.None().into_bound(py));
                 continue;
             }
             let fen = values.value(i);
             if let Some(d) = cache.get(&fen) {
-                out.append(d.bind(py))?;
+                rows.push(d.bind(py).clone());
                 continue;
             }
             let d = Decimal::from_i128_with_scale(fen, 2).into_pyobject(py)?;
             if cache.len() < 65_536 {
                 cache.insert(fen, d.clone().unbind());
             }
-            out.append(d)?;
+            rows.push(d);
         }
     }
-    Ok(out)
+    PyList::new(py, rows)
 }
 
 /// `_evaluate_frames(households, members, policy, as_of, money, objects)`:

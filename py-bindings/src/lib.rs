@@ -15,6 +15,12 @@ mod pyjson;
 mod records;
 mod registry;
 
+/// mimalloc for the extension's own (Rust) allocations: the batch path
+/// builds and drops millions of small records on worker threads, where the
+/// system allocator is slow. Python's objects keep Python's allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 

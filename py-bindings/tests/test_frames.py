@@ -295,3 +295,20 @@ def test_settle_frame_on_a_ledger_continues_and_refuses_repeats(county: Path) ->
     arrow = fupin.settle_frame(pa.Table.from_pandas(claims, preserve_index=False))
     assert arrow.schema.field("backstop").type == pa.decimal128(18, 2)
     assert arrow.column("backstop").to_pylist() == list(whole["backstop"])
+
+
+def test_the_garbage_collector_state_is_restored_even_after_an_error() -> None:
+    import gc
+
+    hh = pd.DataFrame({"id": ["H1"]})
+    mm = one_member(["H1"])
+    for enabled in (True, False):
+        gc.enable() if enabled else gc.disable()
+        try:
+            fupin.evaluate_frame(hh, mm)
+            assert gc.isenabled() is enabled
+            with pytest.raises(fupin.ValidationError):
+                fupin.evaluate_frame(hh.assign(nonsense=1), mm)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()

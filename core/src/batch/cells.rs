@@ -362,6 +362,38 @@ impl Value<'_> {
     }
 }
 
+/// The fen of a float whose shortest round-trip text has at most two
+/// decimals and is valid money (positive, below 10¹³ yuan): the common case
+/// of a float64 money column read from a CSV, decided without writing the
+/// text. `None` means "ask the text" ([`float_text`] + [`money_text`]), which
+/// also gives the error when there is one.
+///
+/// Exact, not a float guess: `c` is `f × 100` rounded to a whole number
+/// (< 10¹⁵ < 2⁵³, so the integer is exact) and is accepted only when `c / 100`
+/// (one correctly rounded division: the double nearest the decimal `c/100`,
+/// as parsing its text gives) is `f` itself. Then the decimal `c/100`, of at
+/// most 15 significant digits, reads back as `f`; two decimals of at most 15
+/// significant digits never read back as the same double (`DBL_DIG` = 15),
+/// so the shortest round-trip text of `f` is that decimal.
+#[allow(
+    clippy::float_arithmetic,
+    reason = "reading an input float exactly; the check above is exact"
+)]
+fn float_fen(f: f64) -> Option<i64> {
+    if !(f > 0.0 && f < 1e13) {
+        return None;
+    }
+    let c = (f * 100.0).round();
+    if c / 100.0 != f {
+        return None;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "0 < c < 10^15: a whole number, exactly an i64"
+    )]
+    Some(c as i64)
+}
+
 /// The shortest text that reads back as `f` (Rust's `Display` for floats,
 /// never an exponent); equal to Python's `repr` for every value that is
 /// valid money.
@@ -429,7 +461,10 @@ impl CellRead for Value<'_> {
             }
             Value::Int(v) => money_text(&v.to_string()),
             Value::Float(f) if *f == 0.0 && f.is_sign_positive() => Ok(Money::ZERO),
-            Value::Float(f) if f.is_finite() => money_text(&float_text(*f)),
+            Value::Float(f) if f.is_finite() => match float_fen(*f) {
+                Some(fen) => Ok(Money::from_fen(fen)),
+                None => money_text(&float_text(*f)),
+            },
             Value::Float(f) => Err(Problem::new(
                 ErrorCode::InvalidMoney,
                 format!("invalid money {f}: not a finite amount"),
@@ -514,36 +549,99 @@ impl CellRead for Value<'_> {
     fn exit_steps(&self) -> Result<Vec<ExitStep>, Problem> {
         match self {
             Value::Str(s) => exit_steps_text(s, ExitStepKind::from_wire),
-            Value::List(values, start, end) => (*start..*end)
-                .enumerate()
-                .map(|(i, k)| match values.get(k) {
-                    Some(Value::Str(s)) => exit_step_item(i, s, ExitStepKind::from_wire),
-                    Some(Value::Step(step, on, row)) => {
-                        let step = match step.get(row) {
-                            Some(v) => v.label::<ExitStepKind>(),
-                            None => Err(missing_part("step")),
-                        }
-                        .map_err(|p| p.at(format!("[{i}].step")))?;
-                        let on = match on.get(row) {
-                            Some(v) => v.date(),
-                            None => Err(missing_part("on")),
-                        }
-                        .map_err(|p| p.at(format!("[{i}].on")))?;
-                        Ok(ExitStep { step, on })
-                    }
-                    Some(other) => Err(other.wrong("step:date").at(format!("[{i}]"))),
-                    None => Err(Problem::new(
-                        ErrorCode::WrongType,
-                        "expected step:date, found null".to_owned(),
-                    )
-                    .at(format!("[{i}]"))),
-                })
-                .collect(),
+            Value::List(values, start, end) => {
+                let mut steps = Vec::with_capacity(end.saturating_sub(*start));
+                for (i, k) in (*start..*end).enumerate() {
+                    steps.push(exit_step_cell(values, i, k)?);
+                }
+                Ok(steps)
+            }
             _ => Err(self.wrong("a list of step:date")),
         }
     }
 }
 
+/// Item `k` of an `exit_steps` list cell, the `i`-th of its row.
+fn exit_step_cell(values: &Reader<'_>, i: usize, k: usize) -> Result<ExitStep, Problem> {
+    match values.get(k) {
+        Some(Value::Str(s)) => exit_step_item(i, s, ExitStepKind::from_wire),
+        Some(Value::Step(step, on, row)) => {
+            let step = match step.get(row) {
+                Some(v) => v.label::<ExitStepKind>(),
+                None => Err(missing_part("step")),
+            }
+            .map_err(|p| p.at(format!("[{i}].step")))?;
+            let on = match on.get(row) {
+                Some(v) => v.date(),
+                None => Err(missing_part("on")),
+            }
+            .map_err(|p| p.at(format!("[{i}].on")))?;
+            Ok(ExitStep { step, on })
+        }
+        Some(other) => Err(other.wrong("step:date").at(format!("[{i}]"))),
+        None => Err(Problem::new(
+            ErrorCode::WrongType,
+            "expected step:date, found null".to_owned(),
+        )
+        .at(format!("[{i}]"))),
+    }
+}
+
 fn missing_part(name: &str) -> Problem {
     Problem::new(ErrorCode::MissingField, format!("{name} is required"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The text path, the reference the fast path must agree with.
+    fn by_text(f: f64) -> Option<Money> {
+        money_text(&float_text(f)).ok()
+    }
+
+    #[test]
+    fn float_fen_takes_two_decimal_amounts_and_leaves_the_rest_to_the_text() {
+        // 1234.5 → 123 450 fen; 0.29 × 100 is 28.999999999999996 in floats
+        // but 0.29 is the double nearest 29/100 → 29 fen.
+        assert_eq!(float_fen(1234.5), Some(123_450));
+        assert_eq!(float_fen(0.29), Some(29));
+        assert_eq!(float_fen(9_999_999_999_999.99), Some(999_999_999_999_999));
+        // 0.1 + 0.2 = 0.30000000000000004: not the double nearest 0.30.
+        assert_eq!(float_fen(0.1 + 0.2), None);
+        assert_eq!(float_fen(0.001), None);
+        assert_eq!(float_fen(1e13), None);
+        assert_eq!(float_fen(-5.0), None);
+        assert_eq!(float_fen(0.0), None);
+    }
+
+    proptest! {
+        /// Any amount of at most two decimals below 10¹³ yuan, read from
+        /// its text as a CSV reader would, comes back as its fen.
+        #[test]
+        fn float_fen_reads_back_every_two_decimal_amount(fen in 1i64..1_000_000_000_000_000) {
+            let text = Money::from_fen(fen).to_string();
+            let f: f64 = text.parse().unwrap_or(f64::NAN);
+            prop_assert_eq!(float_fen(f), Some(fen), "{}", text);
+        }
+
+        /// Whenever the fast path answers, the text path gives the same money.
+        #[test]
+        fn float_fen_agrees_with_the_shortest_text(
+            bits in any::<u64>(),
+            scaled in 0f64..1e13,
+            fen in 1i64..1_000_000_000_000_000,
+            up in any::<bool>(),
+        ) {
+            // A two-decimal amount and its neighbouring doubles: the near misses.
+            let exact: f64 = Money::from_fen(fen).to_string().parse().unwrap_or(f64::NAN);
+            let near = if up { exact.next_up() } else { exact.next_down() };
+            for f in [f64::from_bits(bits), scaled, exact, near] {
+                if let Some(fen) = float_fen(f) {
+                    prop_assert_eq!(Some(Money::from_fen(fen)), by_text(f), "{}", f);
+                }
+            }
+        }
+    }
 }

@@ -85,13 +85,21 @@ pub fn compute(ctx: &Ctx<'_>) -> Result<Entitlements, ArithmeticError> {
     let mut elderly = Decimal::ZERO;
     let mut veterans = Decimal::ZERO;
     let mut education = Decimal::ZERO;
+    // Zero terms are skipped: they change no sum (every sum is rounded to
+    // the fen at the end), and most members have none of these.
     for m in &ctx.counted {
-        elderly = elderly.add_or_err(elderly_monthly(ctx, m).mul_or_err(twelve, op)?, op)?;
+        let monthly = elderly_monthly(ctx, m);
+        if !monthly.is_zero() {
+            elderly = elderly.add_or_err(monthly.mul_or_err(twelve, op)?, op)?;
+        }
         if m.veteran && ctx.age(m) >= p.veterans_min_age.value {
             veterans = veterans.add_or_err(p.veterans_monthly.value.mul_or_err(twelve, op)?, op)?;
         }
         if registered {
-            education = education.add_or_err(education_aid(ctx, m)?, op)?;
+            let aid = education_aid(ctx, m)?;
+            if !aid.is_zero() {
+                education = education.add_or_err(aid, op)?;
+            }
         }
     }
     let total = premiums

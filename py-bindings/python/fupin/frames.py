@@ -8,7 +8,9 @@ pandas is imported inside each function, never at module level, so that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 __all__ = [
@@ -228,6 +230,23 @@ def _arrow_table(frame: Any, what: str) -> Any:
     )
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pauses Python's cyclic garbage collector while the compiled module
+    builds a result's object columns: millions of new lists (none of them in
+    a cycle) would otherwise set off collection after collection, each
+    walking every object built so far (measured: a third of the time of the
+    object columns for 1 000 000 households). Reference counting still frees
+    everything; the collector's previous state is restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _money(money: str | None) -> str:
     from fupin.exceptions import ValidationError
 
@@ -308,14 +327,15 @@ def evaluate_frame(
     arrow_out = not _is_pandas(households)
     hh = _arrow_table(households, "households")
     mm = _arrow_table(members, "members")
-    table, objects, orphans, failed = _evaluate_frames(
-        hh,
-        mm,
-        policy,
-        DEFAULT_AS_OF if as_of is None else as_of,
-        _money(money),
-        not arrow_out,
-    )
+    with _no_cyclic_gc():
+        table, objects, orphans, failed = _evaluate_frames(
+            hh,
+            mm,
+            policy,
+            DEFAULT_AS_OF if as_of is None else as_of,
+            _money(money),
+            not arrow_out,
+        )
     if orphans:
         import warnings
 
@@ -366,9 +386,11 @@ def settle_frame(
     if policy is None:
         policy = Policy.builtin(DEFAULT_POLICY)
     arrow_out = not _is_pandas(claims)
-    table, objects, failed = _settle_frames(
-        _arrow_table(claims, "claims"), policy, ledger, _money(money), not arrow_out
-    )
+    claims_table = _arrow_table(claims, "claims")
+    with _no_cyclic_gc():
+        table, objects, failed = _settle_frames(
+            claims_table, policy, ledger, _money(money), not arrow_out
+        )
     if arrow_out:
         return table
     return _pandas_result(table, objects, failed, claims.index)
