@@ -115,7 +115,7 @@ fn wrong_household(v: &mut Value, i: usize) -> &'static str {
 
 /// Claim damage of the wrong-type kind.
 fn wrong_claim(v: &mut Value, i: usize) -> &'static str {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         v["major_illness"] = json!("yes");
         "major_illness"
     } else {
