@@ -272,3 +272,89 @@ fn audit_gives_every_good_household_its_findings_and_every_bad_line_its_error() 
     assert!(with_findings > 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+mod arbitrary_lines {
+    //! A small CLI-level property: arbitrary lines (good records, garbage
+    //! bytes, blank lines, a BOM) through the real binary give one output
+    //! line per non-blank line, in order, naming its line or its record.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const HOUSEHOLD: &str = r#"{"id":"H1","members":[{"id":"P1","relation":"head","sex":"male","birth_date":"1970-06-15"}]}"#;
+    const CLAIM: &str = r#"{"id":"C1","person_id":"P1","admitted_on":"2020-03-01","hospital_level":"county","total_cost":"300"}"#;
+
+    fn line(good: &'static str) -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            3 => Just(good.as_bytes().to_vec()),
+            1 => (0..good.len()).prop_map(move |n| good.as_bytes()[..n].to_vec()),
+            1 => prop::collection::vec(any::<u8>().prop_filter("no line end", |b| *b != b'\n'), 0..30),
+        ]
+    }
+
+    /// The file: the lines (a BOM first if `bom`), and for each non-blank
+    /// line its 1-based number and whether it is the good record.
+    fn file(lines: &[Vec<u8>], good: &str, bom: bool) -> (Vec<u8>, Vec<(usize, bool)>) {
+        let mut bytes = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            Vec::new()
+        };
+        let mut expect = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            bytes.extend_from_slice(l);
+            bytes.push(b'\n');
+            if !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                expect.push((i + 1, l.as_slice() == good.as_bytes()));
+            }
+        }
+        (bytes, expect)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        #[test]
+        fn the_binary_gives_one_line_per_record_in_order(
+            households in prop::collection::vec(line(HOUSEHOLD), 0..10),
+            claims in prop::collection::vec(line(CLAIM), 0..10),
+            bom in any::<bool>(),
+        ) {
+            let dir = std::env::temp_dir().join(format!("fupin-nothing-lost-{}-prop", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            for (command, lines, good, key, id) in [
+                ("evaluate", &households, HOUSEHOLD, "household_id", "H1"),
+                ("settle", &claims, CLAIM, "claim_id", "C1"),
+            ] {
+                let (bytes, expect) = file(lines, good, bom);
+                let path = write(&dir, &format!("{command}.jsonl"), &bytes);
+                let o = fupin(&[command, &path], "");
+                let out = json_lines(&o);
+                prop_assert_eq!(out.len(), expect.len(), "{}", command);
+                let mut paid = false;
+                for (o, (n, is_good)) in out.iter().zip(&expect) {
+                    // settle: the second C1 is a duplicate_claim_id error.
+                    let ok = *is_good && !(command == "settle" && paid);
+                    if ok {
+                        prop_assert!(o.get("error").is_none(), "{}", o);
+                        prop_assert_eq!(o[key].as_str(), Some(id));
+                        paid = true;
+                    } else {
+                        prop_assert_eq!(&o["line"], &json!(n), "{}", o);
+                    }
+                }
+                let failed = out.iter().any(|o| o.get("error").is_some());
+                prop_assert_eq!(o.status.code(), Some(i32::from(failed)));
+            }
+            // audit: H1 has no findings when it appears once; a repeat is a
+            // duplicate. Error lines name their lines, in order.
+            let (bytes, expect) = file(&households, HOUSEHOLD, bom);
+            let path = write(&dir, "audit.jsonl", &bytes);
+            let o = fupin(&["audit", &path], "");
+            let errors: Vec<Value> = json_lines(&o).into_iter().filter(|o| o.get("error").is_some()).collect();
+            let bad: Vec<usize> = expect.iter().filter(|(_, g)| !g).map(|(n, _)| *n).collect();
+            let lines: Vec<usize> = errors.iter().map(|e| e["line"].as_u64().unwrap() as usize).collect();
+            prop_assert_eq!(lines, bad);
+            prop_assert_eq!(o.status.code(), Some(i32::from(!errors.is_empty())));
+        }
+    }
+}
