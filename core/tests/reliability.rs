@@ -105,6 +105,8 @@ fn arbitrary_value() -> BoxedStrategy<Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
+        // Near the edges of small ranges: disability grade, years.
+        prop_oneof![-2i64..6, 2018i64..2022].prop_map(Value::from),
         any::<f64>()
             .prop_filter("finite", |f| f.is_finite())
             .prop_map(Value::from),
@@ -118,6 +120,8 @@ fn arbitrary_value() -> BoxedStrategy<Value> {
             "10000000000000",
             "1e3",
             "2020-02-30",
+            "2019-06-30",
+            "2021-01-01",
             "2020-13-01",
             "20201231",
             "male",
@@ -167,6 +171,9 @@ fn field_path() -> impl Strategy<Value = Vec<&'static str>> {
         vec!["members", "0", "birth_date"],
         vec!["members", "0", "disability_grade"],
         vec!["members", "0", "deceased_on"],
+        vec!["members", "0", "moved_out_on"],
+        vec!["exit_steps"],
+        vec!["last_year_income", "year"],
         vec!["members", "1", "id_number"],
         vec!["members", "1", "name"],
         vec!["person_id"],
