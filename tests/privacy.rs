@@ -95,7 +95,7 @@ fn broken_jsonl(households: &str) -> String {
         }
         let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
         let m = &mut v["members"][0];
-        match n % 6 {
+        match (n / 7) % 7 {
             // An identity number given as a JSON number: wrong_type.
             0 => {
                 let digits = m["id_number"].as_str().unwrap_or("1").replace('X', "1");
@@ -107,10 +107,13 @@ fn broken_jsonl(households: &str) -> String {
             2 => m["passport"] = m["id_number"].clone(),
             // A bad birth date in the member that carries them.
             3 => m["birth_date"] = serde_json::json!("1980-02-30"),
-            // The name typed into an enum field, the identity number into a date.
-            4 => {
-                m["sex"] = m["name"].clone();
-                m["deceased_on"] = m["id_number"].clone();
+            // The name typed into an enum field.
+            4 => m["sex"] = m["name"].clone(),
+            // The identity number moved into a date field (no id_number
+            // key left to say it is one).
+            5 => {
+                let number = m.as_object_mut().unwrap().remove("id_number");
+                m["deceased_on"] = number.unwrap_or_default();
             }
             // The identity number typed as the household's money.
             _ => v["rigid_expenses"] = v["members"][0]["id_number"].clone(),
@@ -123,7 +126,7 @@ fn broken_jsonl(households: &str) -> String {
 
 /// The member table with every ninth row's name typed into the `sex` column
 /// and its identity number into `birth_date` (bad cells: their values are
-/// printed, masked).
+/// printed, masked), every eighteenth with the number moved there.
 fn broken_members_csv(text: &str) -> String {
     let mut out = String::new();
     for (n, line) in text.lines().enumerate() {
@@ -131,6 +134,10 @@ fn broken_members_csv(text: &str) -> String {
         if n > 0 && n % 9 == 0 {
             cells[5] = cells[3].clone();
             cells[6] = cells[2].clone();
+            // Every other time the number is moved rather than copied.
+            if n % 18 == 0 {
+                cells[2] = String::new();
+            }
         }
         out.push_str(&cells.join(","));
         out.push('\n');
