@@ -470,6 +470,48 @@ proptest! {
     }
 }
 
+/// Money fields of a household, as paths.
+const HOUSEHOLD_MONEY: &[&[&str]] = &[
+    &["income", "wage"],
+    &["income", "operating"],
+    &["income", "operating_cost"],
+    &["income", "property"],
+    &["income", "transfer"],
+    &["income", "dibao"],
+    &["income", "one_off_transfer"],
+    &["rigid_expenses"],
+    &["assets", "deposits"],
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Large values (issue 8): with every chosen money field of a good
+    /// household at 999 999 999 999.99 yuan (just under 10¹²) the household
+    /// is evaluated, explained too, through every sum and product of the
+    /// rules; one of them at 10¹³ is `invalid_money` naming that field.
+    #[test]
+    fn a_household_with_amounts_up_to_a_trillion_is_evaluated_and_ten_trillion_is_invalid(
+        line in prop::sample::select(&corpus().0[..]),
+        chosen in prop::collection::vec(prop::sample::select(HOUSEHOLD_MONEY), 1..6),
+        explain in any::<bool>(),
+    ) {
+        let mut v: Value = serde_json::from_str(&line).unwrap();
+        for path in &chosen {
+            *node(&mut v, path).unwrap() = json!("999999999999.99");
+        }
+        let hh = parse_household(v.to_string().as_bytes()).unwrap();
+        let d = evaluator().evaluate(&hh, explain);
+        prop_assert!(d.is_ok(), "{:?}", d.err());
+        let path = chosen[0];
+        *node(&mut v, path).unwrap() = json!("10000000000000");
+        let e = parse_household(v.to_string().as_bytes()).unwrap_err();
+        prop_assert_eq!(e.code.as_str(), "invalid_money");
+        let field = path.join(".");
+        prop_assert_eq!(e.field.as_deref(), Some(field.as_str()));
+    }
+}
+
 /// Amounts up to 10¹² yuan work exactly; 10¹³ is the validation error of
 /// interfaces.md §1 (`invalid_money`), never an overflow.
 #[test]
