@@ -168,13 +168,16 @@ pub struct RecordError {
 }
 
 impl RecordError {
-    /// A new error without a record id.
+    /// A new error without a record id. Anything in `message` shaped like an
+    /// identity number is masked ([`crate::mask::mask_id_numbers_in`]): a
+    /// message may quote a bad value, and an identity number typed into the
+    /// wrong field is still personal data.
     pub fn new(code: ErrorCode, field: Option<String>, message: impl Into<String>) -> Self {
         RecordError {
             code,
             record_id: None,
             field,
-            message: message.into(),
+            message: crate::mask::mask_id_numbers_in(&message.into()),
         }
     }
 

@@ -41,6 +41,64 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// Shortest digit run taken for an identity number: the 15 digits of the
+/// first-generation number (the 18-character one is 17 digits and a check
+/// character).
+const ID_NUMBER_MIN_DIGITS: usize = 15;
+
+/// Masks everything in `text` shaped like an identity number, wherever it
+/// stands: every run of 15 or more ASCII digits, with the `X`/`x` check
+/// character that may end it, becomes [`mask_id_number`] of itself; the
+/// digits after a decimal point are left alone (a float's fraction) unless
+/// an exponent follows them.
+///
+/// Error messages quote the bad value of a field; when a clerk typed an
+/// identity number into the wrong field (a date, an amount) it is still
+/// personal data, though no `id_number` key says so. Money and dates never
+/// have that many digits in a row (money stops at 10¹³ yuan, 14 digits).
+///
+/// ```
+/// use fupin_core::mask::mask_id_numbers_in;
+/// assert_eq!(
+///     mask_id_numbers_in(r#"invalid date "64012219800101123X": expected YYYY-MM-DD"#),
+///     r#"invalid date "640122********123X": expected YYYY-MM-DD"#
+/// );
+/// assert_eq!(mask_id_numbers_in("invalid money \"10000000000000\""), "invalid money \"10000000000000\"");
+/// ```
+pub fn mask_id_numbers_in(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if matches!(bytes.get(i), Some(b'X' | b'x')) {
+            i += 1;
+        }
+        // Digits after a decimal point are a fraction (`0.30000000000000004`),
+        // unless an exponent follows (`6.401221980010112e17`: a number
+        // read as a float).
+        let fraction = start > 0
+            && bytes.get(start - 1) == Some(&b'.')
+            && !matches!(bytes.get(i), Some(b'e' | b'E'));
+        if i - start >= ID_NUMBER_MIN_DIGITS && !fraction {
+            // Digit runs and `X` are ASCII, so both ends are char boundaries.
+            out.push_str(text.get(copied..start).unwrap_or_default());
+            out.push_str(&mask_id_number(text.get(start..i).unwrap_or_default()));
+            copied = i;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
 macro_rules! personal_string {
     ($(#[$doc:meta])* $ty:ident, $mask:path) => {
         $(#[$doc])*
@@ -103,6 +161,29 @@ personal_string!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identity_numbers_are_masked_wherever_they_stand_in_a_text() {
+        assert_eq!(
+            mask_id_numbers_in("a 64012219800101123x b 640122198001011234,640122800101123"),
+            "a 640122********123x b 640122********1234,640122*****1123"
+        );
+        // A fraction is not one; a float's mantissa before an exponent is.
+        assert_eq!(
+            mask_id_numbers_in("0.30000000000000004 6.401221980010112e17"),
+            "0.30000000000000004 6.401221*****0112e17"
+        );
+        // Shorter runs are amounts, dates and counts: left alone.
+        assert_eq!(
+            mask_id_numbers_in("99999999999999 2020-12-31 1234.50 X"),
+            "99999999999999 2020-12-31 1234.50 X"
+        );
+        assert_eq!(
+            mask_id_numbers_in("张三 64012219800101123X"),
+            "张三 640122********123X"
+        );
+        assert_eq!(mask_id_numbers_in(""), "");
+    }
 
     #[test]
     fn an_eighteen_character_number_keeps_six_and_four() {

@@ -593,3 +593,94 @@ fn claims_settle_as_the_ledger_does_and_a_repeated_id_fails() {
     assert_eq!(last[0], claims[0].id);
     assert_eq!(last[10], "duplicate_claim_id");
 }
+
+#[test]
+fn a_bad_cell_quoting_a_name_or_an_identity_number_is_masked() {
+    // Member frame rows as typed by hand: a name in the sex column, an
+    // identity number in birth_date (its own and another's), a name in
+    // deceased_on. Messages quote the bad value: masked (interfaces.md §4).
+    let households = frame(vec![(
+        "id",
+        strs(&[Some("H1"), Some("H2"), Some("H3"), Some("H4")]),
+    )]);
+    let members = frame(vec![
+        (
+            "household_id",
+            strs(&[Some("H1"), Some("H2"), Some("H3"), Some("H4"), Some("H4")]),
+        ),
+        (
+            "id",
+            strs(&[Some("P1"), Some("P2"), Some("P3"), Some("P4"), Some("P5")]),
+        ),
+        (
+            "name",
+            strs(&[
+                Some("瞿思源"),
+                Some("亓官明"),
+                None,
+                Some("郗慕白"),
+                Some("庹雨桐"),
+            ]),
+        ),
+        (
+            "id_number",
+            strs(&[
+                None,
+                Some("64012219800101123X"),
+                None,
+                None,
+                Some("640122198001011234"),
+            ]),
+        ),
+        (
+            "sex",
+            strs(&[
+                Some("瞿思源"),
+                Some("male"),
+                Some("male"),
+                Some("male"),
+                Some("female"),
+            ]),
+        ),
+        (
+            "birth_date",
+            strs(&[
+                Some("1980-01-01"),
+                Some("64012219800101123X"),
+                Some("64012219900101123X"),
+                Some("1980-01-01"),
+                Some("1980-01-01"),
+            ]),
+        ),
+        (
+            "deceased_on",
+            strs(&[None, None, None, Some("庹雨桐"), None]),
+        ),
+    ]);
+    let out = run(&households, &members, 1);
+    assert_eq!(
+        column(&out, "error_code"),
+        [
+            "invalid_enum",
+            "invalid_date",
+            "invalid_date",
+            "invalid_date"
+        ]
+    );
+    let messages = column(&out, "error_message");
+    for (msg, masked) in
+        messages
+            .iter()
+            .zip(["瞿**", "640122********123X", "640122********123X", "庹**"])
+    {
+        assert!(msg.contains(&format!("\"{masked}\"")), "{msg}");
+        for raw in [
+            "瞿思源",
+            "64012219800101123X",
+            "64012219900101123X",
+            "庹雨桐",
+        ] {
+            assert!(!msg.contains(raw), "{msg}");
+        }
+    }
+}

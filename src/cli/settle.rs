@@ -128,3 +128,82 @@ fn write_ledger(path: &Path, ledger: &Ledger) -> Result<(), CliError> {
         io_error(path, e)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Claims of one person; `C1` twice (the second is refused).
+    const CLAIMS: [&str; 3] = [
+        r#"{"id":"C1","person_id":"P1","admitted_on":"2020-03-01","hospital_level":"county","total_cost":"30000"}"#,
+        r#"{"id":"C2","person_id":"P1","admitted_on":"2020-04-01","hospital_level":"city","total_cost":"120000.50"}"#,
+        r#"{"id":"C3","person_id":"P1","admitted_on":"2020-05-01","hospital_level":"township","total_cost":"0"}"#,
+    ];
+
+    fn line_strategy() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::sample::select(CLAIMS.to_vec()).prop_map(|l| l.as_bytes().to_vec()),
+            // Arbitrary bytes without a line end: bad UTF-8, bad JSON, blanks.
+            prop::collection::vec(
+                any::<u8>().prop_filter("no newline", |b| *b != b'\n'),
+                0..40
+            ),
+            // A good claim truncated anywhere.
+            (0..CLAIMS[1].len()).prop_map(|n| CLAIMS[1].as_bytes()[..n].to_vec()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// One output line per non-blank input line, in order: the
+        /// settlement of a claim not yet paid, else the error line naming
+        /// its line (`duplicate_claim_id` for a repeat, `zero_total_cost`).
+        #[test]
+        fn every_non_blank_claim_line_gives_exactly_one_output_line_in_order(
+            lines in prop::collection::vec(line_strategy(), 0..16)
+        ) {
+            let policy = Policy::builtin("ningxia-2020").unwrap();
+            let mut input = Vec::new();
+            for l in &lines {
+                input.extend_from_slice(l);
+                input.push(b'\n');
+            }
+            let mut ledger = Ledger::new();
+            let mut out = LineOut::new(Vec::new(), false);
+            let tally = settle_stream(&policy, &mut ledger, false, &input[..], &mut out).unwrap();
+            let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+            let got: Vec<serde_json::Value> =
+                text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            let mut paid = std::collections::HashSet::new();
+            let mut expected = Vec::new();
+            for (i, l) in lines.iter().enumerate() {
+                let l: &[u8] = if i == 0 { l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l) } else { l };
+                if super::super::jsonl::is_blank(l) {
+                    continue;
+                }
+                let good = CLAIMS.iter().position(|c| c.as_bytes() == l);
+                expected.push(match good {
+                    Some(2) => (i + 1, None, Some("zero_total_cost")),
+                    Some(k) if paid.insert(k) => (i + 1, Some(format!("C{}", k + 1)), None),
+                    Some(_) => (i + 1, None, Some("duplicate_claim_id")),
+                    None => (i + 1, None, None),
+                });
+            }
+            prop_assert_eq!(got.len(), expected.len(), "{}", text);
+            prop_assert_eq!(tally.ok + tally.failed, expected.len() as u64);
+            prop_assert_eq!(tally.ok as usize, paid.len());
+            for (g, (n, claim, code)) in got.iter().zip(&expected) {
+                match claim {
+                    Some(id) => prop_assert_eq!(g["claim_id"].as_str(), Some(id.as_str()), "{}", g),
+                    None => {
+                        prop_assert_eq!(g["line"].as_u64(), Some(*n as u64), "{}", g);
+                        if let Some(code) = code {
+                            prop_assert_eq!(g["error"]["code"].as_str(), Some(*code));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

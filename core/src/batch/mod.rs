@@ -594,9 +594,38 @@ fn read_household(
         h.members.push(m);
     }
     match first {
-        Some(e) => Err(e.with_record_id(Some(h.id).filter(|id| !id.is_empty()))),
+        Some(mut e) => {
+            e.message = scrub_personal(&e.message, &h.members);
+            Err(e.with_record_id(Some(h.id).filter(|id| !id.is_empty())))
+        }
         None => Ok(h),
     }
+}
+
+/// Masks every identity number and name of `members` wherever `message`
+/// quotes it (a name typed into the sex column, an identity number into a
+/// date), as the JSON Lines reader and the table reader do: a bad cell's
+/// message quotes its value.
+fn scrub_personal(message: &str, members: &[Member]) -> String {
+    let mut personal: Vec<(&str, String)> = Vec::new();
+    for m in members {
+        if let Some(n) = &m.id_number {
+            personal.push((n.expose(), n.masked()));
+        }
+        personal.push((m.name.expose(), m.name.masked()));
+    }
+    // Values of one character are left alone (their mask shows that
+    // character anyway); longest first, so a value containing another is
+    // masked whole.
+    personal.retain(|(raw, _)| raw.chars().nth(1).is_some());
+    personal.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+    let mut out = message.to_owned();
+    for (raw, masked) in personal {
+        if out.contains(raw) {
+            out = out.replace(raw, &masked);
+        }
+    }
+    out
 }
 
 /// Reads member row `row` (global row `g`), the `i`-th of its household.

@@ -80,7 +80,7 @@ use crate::enums::{
     Attribute, Cause, ExitStepKind, Housing, Relation, Schooling, Sex, Status, WireEnum,
 };
 use crate::error::{ErrorCode, RecordError};
-use crate::mask::{IdNumber, PersonName, mask_id_number, mask_name};
+use crate::mask::{IdNumber, PersonName, mask_id_number, mask_id_numbers_in, mask_name};
 use crate::money::Money;
 use crate::record::ExitStep;
 use crate::stats::VillageRow;
@@ -593,13 +593,16 @@ struct BadCell {
 }
 
 impl BadCell {
+    /// The listed bad cell. Anything shaped like an identity number is
+    /// masked in its value and message, in any column: one typed into the
+    /// wrong column (a date, an amount) is still personal data.
     fn cell_error(&self, table: &'static str, row: usize) -> CellError {
         CellError {
             table,
             row,
             column: self.column.clone(),
-            value: self.value.clone(),
-            message: self.message.clone(),
+            value: mask_id_numbers_in(&self.value),
+            message: mask_id_numbers_in(&self.message),
         }
     }
 
