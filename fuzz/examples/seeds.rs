@@ -21,7 +21,11 @@ fn read_csv(path: &Path, rows: usize) -> Result<Vec<Vec<String>>, Box<dyn Error>
         .collect())
 }
 
-fn write_sheet(ws: &mut Worksheet, rows: &[Vec<String>], typed: bool) -> Result<(), Box<dyn Error>> {
+fn write_sheet(
+    ws: &mut Worksheet,
+    rows: &[Vec<String>],
+    typed: bool,
+) -> Result<(), Box<dyn Error>> {
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for (r, row) in rows.iter().enumerate() {
         let r = u32::try_from(r)?;
@@ -30,7 +34,8 @@ fn write_sheet(ws: &mut Worksheet, rows: &[Vec<String>], typed: bool) -> Result<
             if cell.is_empty() {
                 continue;
             }
-            let is_date = cell.len() == 10 && cell.as_bytes()[4] == b'-' && cell.as_bytes()[7] == b'-';
+            let is_date =
+                cell.len() == 10 && cell.as_bytes()[4] == b'-' && cell.as_bytes()[7] == b'-';
             if typed && r > 0 && is_date {
                 ws.write_datetime_with_format(r, c, ExcelDateTime::parse_from_str(cell)?, &date)?;
             } else if typed && r > 0 && cell.parse::<f64>().is_ok() {
@@ -65,15 +70,37 @@ fn main() -> Result<(), Box<dyn Error>> {
                         write_sheet(wb.add_worksheet().set_name("villages")?, &vv, typed)?;
                     }
                     n += 1;
-                    std::fs::write(Path::new(out).join(format!("seed-{n:02}.xlsx")), wb.save_to_buffer()?)?;
+                    std::fs::write(
+                        Path::new(out).join(format!("seed-{n:02}.xlsx")),
+                        wb.save_to_buffer()?,
+                    )?;
                 }
             }
         }
     }
     // Unnamed sheets: the reader picks the first and the next one.
     let mut wb = Workbook::new();
-    write_sheet(wb.add_worksheet(), &[vec!["id".into()], vec!["H1".into()]], false)?;
-    write_sheet(wb.add_worksheet(), &[vec!["household_id".into(), "id".into(), "sex".into(), "birth_date".into()], vec!["H1".into(), "P1".into(), "male".into(), "1980-01-01".into()]], true)?;
-    std::fs::write(Path::new(out).join("seed-unnamed.xlsx"), wb.save_to_buffer()?)?;
+    write_sheet(
+        wb.add_worksheet(),
+        &[vec!["id".into()], vec!["H1".into()]],
+        false,
+    )?;
+    write_sheet(
+        wb.add_worksheet(),
+        &[
+            vec![
+                "household_id".into(),
+                "id".into(),
+                "sex".into(),
+                "birth_date".into(),
+            ],
+            vec!["H1".into(), "P1".into(), "male".into(), "1980-01-01".into()],
+        ],
+        true,
+    )?;
+    std::fs::write(
+        Path::new(out).join("seed-unnamed.xlsx"),
+        wb.save_to_buffer()?,
+    )?;
     Ok(())
 }

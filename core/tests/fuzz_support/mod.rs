@@ -75,7 +75,11 @@ pub fn household(line: &[u8]) {
             evaluate(h);
         }
         Err(e) => {
-            assert_eq!(problems.first(), Some(e), "the first problem is not the error");
+            assert_eq!(
+                problems.first(),
+                Some(e),
+                "the first problem is not the error"
+            );
             assert_masked_json(line, e);
         }
     }
@@ -92,11 +96,19 @@ pub fn claim(line: &[u8]) {
         Ok(c) => {
             assert_eq!(problems, vec![], "problems listed for a good line");
             let text = serde_json::to_vec(c).unwrap();
-            assert_eq!(parse_claim(&text).as_ref(), Ok(c), "a claim does not read back");
+            assert_eq!(
+                parse_claim(&text).as_ref(),
+                Ok(c),
+                "a claim does not read back"
+            );
             settle(c);
         }
         Err(e) => {
-            assert_eq!(problems.first(), Some(e), "the first problem is not the error");
+            assert_eq!(
+                problems.first(),
+                Some(e),
+                "the first problem is not the error"
+            );
             assert_masked_json(line, e);
         }
     }
@@ -134,11 +146,11 @@ pub fn xlsx(data: &[u8]) {
     if let Ok(read) = xlsx::read_registry_xlsx(data.to_vec()) {
         registry_checks(&read.registry, &[]);
     }
-    if let Ok(mut wb) = xlsx::Workbook::from_bytes(data.to_vec()) {
-        if let Ok(range) = wb.table_range("villages") {
-            for row in xlsx::sheet_rows(&range) {
-                let _ = row;
-            }
+    if let Ok(mut wb) = xlsx::Workbook::from_bytes(data.to_vec())
+        && let Ok(range) = wb.table_range("villages")
+    {
+        for row in xlsx::sheet_rows(&range) {
+            let _ = row;
         }
     }
 }
@@ -237,14 +249,18 @@ fn personal_cells(members: &[u8]) -> Vec<String> {
 }
 
 /// A personal value is looked for in messages when it cannot be there for
-/// another reason: it is written once in the input, and long enough not to
-/// be a word of a message (a name of two or more characters with one that
-/// is not ASCII; anything else of ten or more characters, the length from
-/// which an identity number is masked).
+/// another reason: it is written once in the input, and it cannot be a word
+/// or a field path of a message: an identity number of ten or more digits
+/// (the last one may be `X`: from ten characters on, a number is masked), or
+/// a name of two or more characters with one that is not ASCII.
 fn worth_hiding(input: &[u8], value: &str) -> bool {
-    let long = value.chars().count() >= 10
-        || (value.chars().count() >= 2 && !value.is_ascii() && !value.contains('\u{fffd}'));
-    long && count(input, value.as_bytes()) == 1
+    let chars = value.chars().count();
+    let id_number = chars >= 10
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x');
+    let name = chars >= 2 && !value.is_ascii() && !value.contains('\u{fffd}');
+    (id_number || name) && count(input, value.as_bytes()) == 1
 }
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
