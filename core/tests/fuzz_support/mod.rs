@@ -130,7 +130,7 @@ pub fn csv(data: &[u8]) {
             None => (rest, &[][..]),
         };
         if let Ok(read) = read_registry_csv(hh, mm) {
-            registry_checks(&read, &personal_cells(mm));
+            registry_checks(&read, &personal_cells(mm, rest));
         }
     } else {
         let _ = read_villages_csv(rest);
@@ -217,8 +217,9 @@ fn registry_checks(read: &RegistryRead, personal: &[String]) {
 
 /// The identity numbers and names of a member table (cells of its
 /// `id_number` and `name` columns, found by the header as the reader finds
-/// it) that are worth looking for in messages: see [`worth_hiding`].
-fn personal_cells(members: &[u8]) -> Vec<String> {
+/// it) that are worth looking for in messages: see [`worth_hiding`], which
+/// counts them in the whole `input` (both tables).
+fn personal_cells(members: &[u8], input: &[u8]) -> Vec<String> {
     let mut rows = csv_rows(members, "members").filter_map(Result::ok);
     let Some(header) = rows.find(|r| !r.iter().all(|c| c.is_empty())) else {
         return Vec::new();
@@ -239,7 +240,7 @@ fn personal_cells(members: &[u8]) -> Vec<String> {
         for &i in &columns {
             if let Some(cell) = row.get(i) {
                 let text = cell.shown();
-                if worth_hiding(members, &text) {
+                if worth_hiding(input, &text) {
                     out.push(text);
                 }
             }
