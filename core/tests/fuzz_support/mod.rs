@@ -274,7 +274,12 @@ fn count(haystack: &[u8], needle: &[u8]) -> usize {
         .count()
 }
 
+/// Panics if `shown` holds one of the `personal` values. The list of
+/// accepted values that a message may end with (`expected one of …`) is the
+/// program's own text, not the input's, and is not searched (a name may well
+/// be `低保贫困户`).
 fn assert_hides(personal: &[String], shown: &str, what: &dyn std::fmt::Debug) {
+    let shown = shown.split("expected one of").next().unwrap_or_default();
     for p in personal {
         assert!(
             !shown.contains(p.as_str()),
