@@ -253,14 +253,18 @@ fn personal_cells(members: &[u8], input: &[u8]) -> Vec<String> {
 /// another reason: it is written once in the input, and it cannot be a word
 /// or a field path of a message: an identity number of ten or more digits
 /// (the last one may be `X`: from ten characters on, a number is masked), or
-/// a name of two or more characters with one that is not ASCII.
+/// a name of two or more letters, none ASCII (a Chinese name: a value mixing
+/// in ASCII may be a piece of a message the fuzzer copied into the cell).
 fn worth_hiding(input: &[u8], value: &str) -> bool {
     let chars = value.chars().count();
     let id_number = chars >= 10
         && value
             .chars()
             .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x');
-    let name = chars >= 2 && !value.is_ascii() && !value.contains('\u{fffd}');
+    let name = chars >= 2
+        && value
+            .chars()
+            .all(|c| c.is_alphabetic() && !c.is_ascii() && c != '\u{fffd}');
     (id_number || name) && count(input, value.as_bytes()) == 1
 }
 
