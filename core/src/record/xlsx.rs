@@ -74,6 +74,24 @@ pub fn sheet_rows(range: &SheetRange) -> impl Iterator<Item = RowResult> + '_ {
     range.rows().map(|r| Ok(r.iter().map(cell).collect()))
 }
 
+/// Runs a call into calamine, turning a panic inside it into a
+/// [`TableReadError`]: a damaged workbook must be an error, never a crash of
+/// the caller (issue 8). Fuzzing found one: a cell reference with more
+/// column letters than fit a `u32` (`<c r="AAAAAAAAAAAAAAA1">`) overflows
+/// calamine's column arithmetic, a panic where overflow checks are on.
+fn guarded<T>(
+    table: &'static str,
+    what: &str,
+    read: impl FnOnce() -> Result<T, TableReadError>,
+) -> Result<T, TableReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(TableReadError {
+            table,
+            message: format!("{what}: the workbook is damaged (its XML could not be read)"),
+        })
+    })
+}
+
 /// An `.xlsx` workbook held in memory.
 pub struct Workbook {
     xlsx: Xlsx<Cursor<Vec<u8>>>,
@@ -83,12 +101,14 @@ pub struct Workbook {
 impl Workbook {
     /// Opens a workbook from its bytes.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Workbook, TableReadError> {
-        let xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| TableReadError {
-            table: "workbook",
-            message: format!("not a readable .xlsx workbook: {e}"),
-        })?;
-        let names = xlsx.sheet_names();
-        Ok(Workbook { xlsx, names })
+        guarded("workbook", "not a readable .xlsx workbook", || {
+            let xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| TableReadError {
+                table: "workbook",
+                message: format!("not a readable .xlsx workbook: {e}"),
+            })?;
+            let names = xlsx.sheet_names();
+            Ok(Workbook { xlsx, names })
+        })
     }
 
     /// The sheet names, in workbook order.
@@ -121,12 +141,13 @@ impl Workbook {
         sheet: &str,
         table: &'static str,
     ) -> Result<Range<Data>, TableReadError> {
-        self.xlsx
-            .worksheet_range(sheet)
-            .map_err(|e| TableReadError {
+        let xlsx = &mut self.xlsx;
+        guarded(table, &format!("cannot read sheet {sheet:?}"), || {
+            xlsx.worksheet_range(sheet).map_err(|e| TableReadError {
                 table,
                 message: format!("cannot read sheet {sheet:?}: {e}"),
             })
+        })
     }
 
     /// Reads one table (for a workbook given for a single table): the sheet
