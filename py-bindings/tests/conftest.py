@@ -3,9 +3,11 @@ written by hand, and the policy."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +83,27 @@ def run_cli(args: list[str], lines: list[dict[str, Any]]) -> list[str]:
     """`fupin ARGS` over records written as JSON Lines."""
     text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     return run_cli_text(args, text)
+
+
+def flatten(decision: dict[str, Any]) -> dict[str, Any]:
+    """A CLI decision or settlement with its nested objects as
+    `outer_inner` columns (interfaces.md §6), for comparing with frames."""
+    flat: dict[str, Any] = {}
+    for key, value in decision.items():
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                flat[f"{key}_{sub}"] = v
+        else:
+            flat[key] = value
+    return flat
+
+
+def cell_as_json(v: Any) -> Any:
+    """A frame cell written as the CLI writes the field."""
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return v

@@ -15,7 +15,7 @@ import fupin
 import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pytest
-from conftest import run_cli_text
+from conftest import cell_as_json, flatten, run_cli_text
 
 MONEY = [
     "net_income",
@@ -38,31 +38,9 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def flatten(decision: dict[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in decision.items():
-        if isinstance(value, dict):
-            for sub, v in value.items():
-                flat[f"{key}_{sub}"] = v
-        else:
-            flat[key] = value
-    return flat
-
-
 def cli_decisions(county: Path) -> list[dict[str, Any]]:
     text = (county / "households.jsonl").read_text(encoding="utf-8")
     return [flatten(json.loads(line)) for line in run_cli_text(["evaluate"], text)]
-
-
-def cell_as_json(name: str, v: Any) -> Any:
-    """A result cell written as the CLI writes the field."""
-    if isinstance(v, Decimal):
-        return f"{v:.2f}"
-    if isinstance(v, datetime.date):
-        return v.isoformat()
-    if hasattr(v, "item"):  # numpy scalars
-        return v.item()
-    return v
 
 
 def test_pandas_frames_from_csv_equal_the_cli(county: Path) -> None:
@@ -78,7 +56,7 @@ def test_pandas_frames_from_csv_equal_the_cli(county: Path) -> None:
     assert list(df.columns[-2:]) == ["error_code", "error_message"]
     for i, w in enumerate(want):
         row = df.iloc[i]
-        got = {c: cell_as_json(c, row[c]) for c in w}
+        got = {c: cell_as_json(row[c]) for c in w}
         assert got == w, (i, {k: (got[k], w[k]) for k in w if got[k] != w[k]})
     assert df["error_code"].isna().all()
     assert isinstance(df["net_income"].iloc[0], Decimal)
@@ -267,7 +245,7 @@ def test_settle_frame_equals_the_cli(county: Path) -> None:
     assert len(st) == len(want) > 100
     for i, w in enumerate(want):
         row = st.iloc[i]
-        got = {k: cell_as_json(k, row[k]) for k in w}
+        got = {k: cell_as_json(row[k]) for k in w}
         assert got == w, i
     # The six components add up to the total, exactly.
     parts = [

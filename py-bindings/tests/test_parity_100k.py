@@ -11,10 +11,8 @@ several chunk boundaries)."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ import fupin
 import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pytest
-from conftest import fupin_binary
+from conftest import cell_as_json, flatten, fupin_binary
 
 HOUSEHOLDS = 100_000
 AS_OF = "2020-12-31"
@@ -54,34 +52,11 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
     return out, lines
 
 
-def flatten(decision: dict[str, Any]) -> dict[str, Any]:
-    """A CLI decision with its nested objects as `outer_inner` columns (§6)."""
-    flat: dict[str, Any] = {}
-    for key, value in decision.items():
-        if isinstance(value, dict):
-            for sub, v in value.items():
-                flat[f"{key}_{sub}"] = v
-        else:
-            flat[key] = value
-    return flat
-
-
-def as_json(v: Any) -> Any:
-    """A frame cell written as the CLI writes the field."""
-    if isinstance(v, Decimal):
-        return f"{v:.2f}"
-    if isinstance(v, datetime.date):
-        return v.isoformat()
-    if hasattr(v, "item"):  # numpy scalars
-        return v.item()
-    return v
-
-
 def assert_columns_equal(columns: dict[str, list[Any]], want: list[dict[str, Any]]) -> None:
     """Every CLI field equals the frame's column cell, row by row."""
     assert all(len(col) == len(want) for col in columns.values())
     for name in want[0]:
-        got = [as_json(v) for v in columns[name]]
+        got = [cell_as_json(v) for v in columns[name]]
         expected = [w[name] for w in want]
         if got != expected:
             bad = next(i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e)
