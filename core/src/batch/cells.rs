@@ -31,7 +31,7 @@ use arrow_array::{
     StructArray,
 };
 use arrow_schema::{DataType, TimeUnit};
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::enums::{Cause, ExitStepKind, WireEnum};
 use crate::error::ErrorCode;
@@ -256,9 +256,17 @@ fn to_usize<T: TryInto<usize>>(v: T) -> usize {
     v.try_into().unwrap_or(0)
 }
 
+/// Days from 1970-01-01 to 0001-01-01's day count (`NaiveDate`'s "days from
+/// the common era", where 0001-01-01 is day 1).
+const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
 fn days(d: i64) -> Value<'static> {
-    match DateTime::from_timestamp(d.saturating_mul(86_400), 0) {
-        Some(t) => Value::Date(t.date_naive()),
+    match d
+        .checked_add(EPOCH_DAYS_FROM_CE)
+        .and_then(|n| i32::try_from(n).ok())
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+    {
+        Some(date) => Value::Date(date),
         None => Value::BadDate(BadDate::OutOfRange(d)),
     }
 }
@@ -616,7 +624,42 @@ mod tests {
         assert_eq!(float_fen(0.0), None);
     }
 
+    /// The date a day count names, through chrono's timestamps: the
+    /// reference for [`days`].
+    fn by_timestamp(d: i64) -> Option<NaiveDate> {
+        chrono::DateTime::from_timestamp(d.checked_mul(86_400)?, 0).map(|t| t.date_naive())
+    }
+
+    fn as_date(v: &Value<'_>) -> Option<NaiveDate> {
+        match v {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn days_counts_from_1970_01_01() {
+        // 50 years of 365 days plus the 12 leap days 1972…2016 = 18 262 is
+        // 2020-01-01; 2020-12-31 is the 366th day of 2020: 18 262 + 365.
+        assert_eq!(as_date(&days(18_627)), NaiveDate::from_ymd_opt(2020, 12, 31));
+        assert_eq!(as_date(&days(0)), NaiveDate::from_ymd_opt(1970, 1, 1));
+        assert_eq!(as_date(&days(-1)), NaiveDate::from_ymd_opt(1969, 12, 31));
+        assert!(matches!(days(i64::MAX), Value::BadDate(BadDate::OutOfRange(_))));
+        assert!(matches!(days(i64::MIN), Value::BadDate(BadDate::OutOfRange(_))));
+    }
+
     proptest! {
+        /// The day count and chrono's timestamp arithmetic agree on every
+        /// `date32` value and beyond, out-of-range days included.
+        #[test]
+        fn days_agrees_with_timestamps(d in prop_oneof![
+            any::<i32>().prop_map(i64::from),
+            -200_000_000i64..200_000_000,
+            any::<i64>(),
+        ]) {
+            prop_assert_eq!(as_date(&days(d)), by_timestamp(d));
+        }
+
         /// Any amount of at most two decimals below 10¹³ yuan, read from
         /// its text as a CSV reader would, comes back as its fen.
         #[test]

@@ -497,6 +497,17 @@ pub fn evaluate(
         }
     }
     let money = options.money;
+    let members_of = |g: usize| {
+        joined
+            .offsets
+            .get(g)
+            .zip(joined.offsets.get(g + 1))
+            .and_then(|(&a, &z)| joined.runs.get(a..z))
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&r| runs.get(r))
+            .flat_map(|r| r.first..r.first + r.len)
+    };
     let results = parallel(chunks.len(), threads(options), |c| {
         let Some((b, range)) = chunks.get(c) else {
             return Ok((None, 0));
@@ -507,36 +518,27 @@ pub fn evaluate(
         let start = hh_starts.get(*b).copied().unwrap_or(0);
         let mut out = output::DecisionColumns::new(money, range.len());
         let mut failed = 0;
-        for row in range.clone() {
-            let g = start + row;
-            let own_runs = joined
-                .offsets
-                .get(g)
-                .zip(joined.offsets.get(g + 1))
-                .and_then(|(&a, &z)| joined.runs.get(a..z))
-                .unwrap_or(&[]);
-            let count = own_runs
-                .iter()
-                .filter_map(|&r| runs.get(r))
-                .map(|r| r.len)
-                .sum();
-            let member_rows = own_runs
-                .iter()
-                .filter_map(|&r| runs.get(r))
-                .flat_map(|r| r.first..r.first + r.len);
-            let read = read_household(cols, row, g, (count, member_rows), &mm_readers, &mm_starts);
-            let decided = read.and_then(|h| {
-                h.validate()?;
-                evaluator.evaluate(&h, false)
-            });
-            match decided {
-                Ok(d) => out.push(&d),
-                Err(e) => {
-                    failed += 1;
-                    let id = hh_keys.get(g).and_then(|k| k.as_deref());
-                    out.push_error(id, &e);
+        let mut block = Block::default();
+        let mut s = range.start;
+        while s < range.end {
+            let e = (s + BLOCK).min(range.end);
+            block.read(cols, s..e, start, &members_of, &mm_readers, &mm_starts);
+            for (k, read) in block.households.drain(..).enumerate() {
+                let g = start + s + k;
+                let decided = read.and_then(|h| {
+                    h.validate()?;
+                    evaluator.evaluate(&h, false)
+                });
+                match decided {
+                    Ok(d) => out.push(&d),
+                    Err(e) => {
+                        failed += 1;
+                        let id = hh_keys.get(g).and_then(|k| k.as_deref());
+                        out.push_error(id, &e);
+                    }
                 }
             }
+            s = e;
         }
         out.finish().map(|b| (Some(b), failed))
     });
@@ -553,52 +555,140 @@ pub fn evaluate(
     Ok(evaluation)
 }
 
-/// Reads household row `row` (global row `g`) and its `count` members.
-fn read_household(
-    cols: &[(HouseholdColumn, Reader<'_>)],
-    row: usize,
-    g: usize,
-    (count, member_rows): (usize, impl Iterator<Item = usize>),
-    mm_readers: &[Vec<(MemberColumn, Reader<'_>)>],
-    mm_starts: &[usize],
-) -> Result<Household, RecordError> {
-    let mut h = Household::with_defaults();
-    let mut first: Option<RecordError> = None;
-    for (col, reader) in cols {
-        if let Some(v) = reader.get(row)
-            && let Err(p) = set_household(&mut h, *col, &v)
-            && first.is_none()
+/// Households a [`Block`] reads at a time: few enough that the block's
+/// records stay in the core's cache while its columns are read one by one.
+const BLOCK: usize = 256;
+
+/// The records of a few consecutive household rows, read column by column
+/// (each column's cells of the whole block, then the next column), so a
+/// row's hundred-odd cells are not fetched from a hundred places at once.
+/// Any number of blocks are read with the same buffers.
+#[derive(Default)]
+struct Block {
+    /// The block's households, or the first problem of each.
+    households: Vec<Result<Household, RecordError>>,
+    /// The first bad cell of each household row.
+    household_errors: Vec<Option<RecordError>>,
+    /// Every member row of the block, household by household: (global
+    /// row, batch, row in batch, index in its household).
+    member_rows: Vec<(usize, usize, usize, usize)>,
+    /// How many of `member_rows` each household has.
+    counts: Vec<usize>,
+    /// The members being read.
+    members: Vec<Member>,
+    /// The first bad cell of each member row.
+    member_errors: Vec<Option<RecordError>>,
+    /// Whether each member row gave its `id`, `sex` and `birth_date`.
+    seen: Vec<[bool; 3]>,
+}
+
+impl Block {
+    /// Reads household rows `rows` of a batch whose first row is global row
+    /// `start`, and their members. The same records and errors as reading
+    /// row by row: a household's first problem is its first bad cell in
+    /// column order, then a missing `id`, then its members' first problems
+    /// in member order (a member's bad cell in column order, then a missing
+    /// required cell).
+    fn read<I: Iterator<Item = usize>>(
+        &mut self,
+        cols: &[(HouseholdColumn, Reader<'_>)],
+        rows: std::ops::Range<usize>,
+        start: usize,
+        members_of: &impl Fn(usize) -> I,
+        mm_readers: &[Vec<(MemberColumn, Reader<'_>)>],
+        mm_starts: &[usize],
+    ) {
+        let n = rows.len();
+        let mut households: Vec<Household> = (0..n).map(|_| Household::with_defaults()).collect();
+        self.household_errors.clear();
+        self.household_errors.resize(n, None);
+        for (col, reader) in cols {
+            for ((row, h), first) in rows
+                .clone()
+                .zip(households.iter_mut())
+                .zip(self.household_errors.iter_mut())
+            {
+                if let Some(v) = reader.get(row)
+                    && let Err(p) = set_household(h, *col, &v)
+                    && first.is_none()
+                {
+                    *first = Some(cell_error(p, "", col.header(), "households", start + row));
+                }
+            }
+        }
+
+        self.member_rows.clear();
+        self.counts.clear();
+        for row in rows.clone() {
+            let before = self.member_rows.len();
+            for (i, m_g) in members_of(start + row).enumerate() {
+                let (b, m_row) = locate(mm_starts, m_g);
+                self.member_rows.push((m_g, b, m_row, i));
+            }
+            self.counts.push(self.member_rows.len() - before);
+        }
+        let m = self.member_rows.len();
+        self.members.clear();
+        self.members
+            .resize_with(m, || Member::new(String::new(), Sex::Male, NaiveDate::MIN));
+        self.member_errors.clear();
+        self.member_errors.resize(m, None);
+        self.seen.clear();
+        self.seen.resize(m, [false; 3]);
+        let columns = mm_readers.first().map_or(0, Vec::len);
+        for j in 0..columns {
+            for (((&(g, b, row, i), member), first), seen) in self
+                .member_rows
+                .iter()
+                .zip(self.members.iter_mut())
+                .zip(self.member_errors.iter_mut())
+                .zip(self.seen.iter_mut())
+            {
+                let Some((col, reader)) = mm_readers.get(b).and_then(|c| c.get(j)) else {
+                    continue;
+                };
+                read_member_cell(member, (*col, reader), row, (g, i), first, seen);
+            }
+        }
+
+        self.households.clear();
+        let mut members = self.members.drain(..);
+        let mut member_problems = self
+            .member_rows
+            .iter()
+            .zip(self.member_errors.drain(..))
+            .zip(&self.seen)
+            .map(|((&(g, _, _, i), e), seen)| e.or_else(|| missing_member_cell(g, i, *seen)));
+        for ((mut h, first), &count) in households
+            .into_iter()
+            .zip(self.household_errors.drain(..))
+            .zip(&self.counts)
         {
-            first = Some(cell_error(p, "", col.header(), "households", g));
+            let g = start + rows.start + self.households.len();
+            let mut first = first;
+            if h.id.is_empty() && first.is_none() {
+                first = Some(RecordError::new(
+                    ErrorCode::MissingField,
+                    Some("id".to_owned()),
+                    format!(
+                        "id: the household id is required but the cell is empty (households frame row {g}, column id)"
+                    ),
+                ));
+            }
+            h.members = members.by_ref().take(count).collect();
+            for problem in member_problems.by_ref().take(count) {
+                if first.is_none() {
+                    first = problem;
+                }
+            }
+            self.households.push(match first {
+                Some(mut e) => {
+                    e.message = scrub_personal(&e.message, &h.members);
+                    Err(e.with_record_id(Some(h.id).filter(|id| !id.is_empty())))
+                }
+                None => Ok(h),
+            });
         }
-    }
-    if h.id.is_empty() && first.is_none() {
-        first = Some(RecordError::new(
-            ErrorCode::MissingField,
-            Some("id".to_owned()),
-            format!(
-                "id: the household id is required but the cell is empty (households frame row {g}, column id)"
-            ),
-        ));
-    }
-    h.members.reserve_exact(count);
-    for (i, m_g) in member_rows.enumerate() {
-        let (b, m_row) = locate(mm_starts, m_g);
-        let Some(mcols) = mm_readers.get(b) else {
-            continue;
-        };
-        let (m, problem) = read_member(mcols, m_row, m_g, i);
-        if first.is_none() {
-            first = problem;
-        }
-        h.members.push(m);
-    }
-    match first {
-        Some(mut e) => {
-            e.message = scrub_personal(&e.message, &h.members);
-            Err(e.with_record_id(Some(h.id).filter(|id| !id.is_empty())))
-        }
-        None => Ok(h),
     }
 }
 
@@ -628,56 +718,56 @@ fn scrub_personal(message: &str, members: &[Member]) -> String {
     out
 }
 
-/// Reads member row `row` (global row `g`), the `i`-th of its household.
-fn read_member(
-    cols: &[(MemberColumn, Reader<'_>)],
+/// Reads one cell of member row `row` (global row `g`), the `i`-th of its
+/// household: `first` keeps the row's first bad cell, `seen` which of `id`,
+/// `sex` and `birth_date` it gave.
+fn read_member_cell(
+    m: &mut Member,
+    (col, reader): (MemberColumn, &Reader<'_>),
     row: usize,
-    g: usize,
-    i: usize,
-) -> (Member, Option<RecordError>) {
-    let mut m = Member::new(String::new(), Sex::Male, NaiveDate::MIN);
+    (g, i): (usize, usize),
+    first: &mut Option<RecordError>,
+    seen: &mut [bool; 3],
+) {
+    if col == MemberColumn::HouseholdId {
+        return;
+    }
+    let Some(v) = reader.get(row) else { return };
     let mut household_id = None;
-    let mut first: Option<RecordError> = None;
-    let mut seen = [false; 3];
-    let prefix = || format!("members[{i}].");
-    for (col, reader) in cols {
-        if *col == MemberColumn::HouseholdId {
-            continue;
-        }
-        let Some(v) = reader.get(row) else { continue };
-        match set_member(&mut m, &mut household_id, *col, &v) {
-            Ok(()) => {
-                let k = match col {
-                    MemberColumn::Id => 0,
-                    MemberColumn::Sex => 1,
-                    MemberColumn::BirthDate => 2,
-                    _ => continue,
-                };
-                if let Some(s) = seen.get_mut(k) {
-                    *s = true;
-                }
+    match set_member(m, &mut household_id, col, &v) {
+        Ok(()) => {
+            let k = match col {
+                MemberColumn::Id => 0,
+                MemberColumn::Sex => 1,
+                MemberColumn::BirthDate => 2,
+                _ => return,
+            };
+            if let Some(s) = seen.get_mut(k) {
+                *s = true;
             }
-            Err(p) if first.is_none() => {
-                first = Some(cell_error(p, &prefix(), col.header(), "members", g));
-            }
-            Err(_) => {}
         }
-    }
-    if first.is_none() {
-        let required = [MemberColumn::Id, MemberColumn::Sex, MemberColumn::BirthDate];
-        if let Some((col, _)) = required.iter().zip(seen).find(|(_, s)| !s) {
-            let field = format!("{}{}", prefix(), col.header());
-            first = Some(RecordError::new(
-                ErrorCode::MissingField,
-                Some(field.clone()),
-                format!(
-                    "{field}: required but the cell is empty (members frame row {g}, column {})",
-                    col.header()
-                ),
-            ));
+        Err(p) if first.is_none() => {
+            let prefix = format!("members[{i}].");
+            *first = Some(cell_error(p, &prefix, col.header(), "members", g));
         }
+        Err(_) => {}
     }
-    (m, first)
+}
+
+/// The error of member row `g` (the `i`-th of its household) when it left a
+/// required cell (`id`, `sex`, `birth_date`) empty.
+fn missing_member_cell(g: usize, i: usize, seen: [bool; 3]) -> Option<RecordError> {
+    let required = [MemberColumn::Id, MemberColumn::Sex, MemberColumn::BirthDate];
+    let (col, _) = required.iter().zip(seen).find(|(_, s)| !s)?;
+    let field = format!("members[{i}].{}", col.header());
+    Some(RecordError::new(
+        ErrorCode::MissingField,
+        Some(field.clone()),
+        format!(
+            "{field}: required but the cell is empty (members frame row {g}, column {})",
+            col.header()
+        ),
+    ))
 }
 
 /// A column of a claim frame (interfaces.md §2.3).
