@@ -684,3 +684,96 @@ fn a_bad_cell_quoting_a_name_or_an_identity_number_is_masked() {
         }
     }
 }
+
+/// Which problem a household row reports when it has several, on rows that
+/// straddle the reader's blocks of 256 households (rows 255/256 and
+/// 511/512) and a member frame split in two batches inside a household.
+/// interfaces.md §6: a row fails with its first problem: household cells in
+/// column order, then a missing `id`, then each member in member order (its
+/// bad cells in column order, then a required cell left empty).
+#[test]
+fn a_row_with_several_problems_reports_the_first_across_block_boundaries() {
+    let n = 600;
+    let mut hh_ids: Vec<Option<String>> = (0..n).map(|i| Some(format!("H{i}"))).collect();
+    let mut wage: Vec<Option<&str>> = vec![Some("1000"); n];
+    let mut town: Vec<Option<&str>> = vec![Some("城关镇"); n];
+    // Row 255: a bad wage (column income_wage) after a bad attribute
+    // (column attribute, earlier in the table) and a bad member: the
+    // attribute is reported.
+    // Row 256: only the bad wage and a bad member: the wage.
+    // Row 511: no id and a bad member: the missing id comes first.
+    // Row 512: two bad members: the first member's.
+    let mut attribute: Vec<Option<&str>> = vec![Some("general"); n];
+    attribute[255] = Some("rich");
+    wage[255] = Some("-5");
+    wage[256] = Some("-5");
+    hh_ids[511] = None;
+    town[300] = None; // an absent optional cell is no problem
+    let mut m_hid = Vec::new();
+    let mut m_id = Vec::new();
+    let mut sex: Vec<Option<&str>> = Vec::new();
+    let mut birth: Vec<Option<&str>> = Vec::new();
+    let mut relation: Vec<Option<&str>> = Vec::new();
+    for i in 0..n {
+        for k in 0..2 {
+            m_hid.push(Some(format!("H{i}")));
+            m_id.push(Some(format!("P{i}-{k}")));
+            sex.push(Some("male"));
+            birth.push(Some("1980-01-01"));
+            relation.push(Some(if k == 0 { "head" } else { "spouse" }));
+        }
+    }
+    // Members of rows 255, 256 and 511: member 1 has a bad sex.
+    for i in [255, 256, 511] {
+        sex[2 * i + 1] = Some("男人");
+    }
+    // Row 512: member 0 has no birth date and a bad relation (the cell
+    // error wins over the empty required cell); member 1 a bad sex.
+    birth[2 * 512] = None;
+    relation[2 * 512] = Some("cousin");
+    sex[2 * 512 + 1] = Some("x");
+    // Row 513: member 0 leaves birth_date empty, member 1 has a bad sex:
+    // the first member's missing cell.
+    birth[2 * 513] = None;
+    sex[2 * 513 + 1] = Some("x");
+    let s = |v: &[Option<String>]| -> ArrayRef {
+        Arc::new(StringArray::from(
+            v.iter().map(|x| x.as_deref()).collect::<Vec<_>>(),
+        ))
+    };
+    let households = frame(vec![
+        ("id", s(&hh_ids)),
+        ("town", strs(&town)),
+        ("attribute", strs(&attribute)),
+        ("income_wage", strs(&wage)),
+    ]);
+    let members = frame(vec![
+        ("household_id", s(&m_hid)),
+        ("id", s(&m_id)),
+        ("relation", strs(&relation)),
+        ("sex", strs(&sex)),
+        ("birth_date", strs(&birth)),
+    ]);
+    // Split the members between the two members of row 400 (member rows
+    // 800 | 801), so one household's members come from two batches.
+    let members = split(&members, 801);
+    for threads in [1, 2] {
+        let out = run(&households, &members, threads);
+        let codes = column(&out, "error_code");
+        let msgs = column(&out, "error_message");
+        let failed: Vec<usize> = (0..n).filter(|&i| codes[i] != "null").collect();
+        assert_eq!(failed, [255, 256, 511, 512, 513]);
+        assert_eq!(codes[255], "invalid_enum");
+        assert!(msgs[255].starts_with("attribute:"), "{}", msgs[255]);
+        assert_eq!(codes[256], "invalid_money");
+        assert!(msgs[256].starts_with("income.wage:"), "{}", msgs[256]);
+        assert_eq!(codes[511], "missing_field");
+        assert!(msgs[511].starts_with("id:"), "{}", msgs[511]);
+        assert_eq!(codes[512], "invalid_enum");
+        assert!(msgs[512].starts_with("members[0].relation:"), "{}", msgs[512]);
+        assert_eq!(codes[513], "missing_field");
+        assert!(msgs[513].starts_with("members[0].birth_date:"), "{}", msgs[513]);
+        // Row 400, whose members span the two batches, has both.
+        assert_eq!(column(&out, "size")[400], "2");
+    }
+}

@@ -45,6 +45,24 @@ use crate::record::read::{
 /// 10¹³ yuan in fen: input money must stay below it (interfaces.md §1).
 const FEN_LIMIT: i128 = 1_000_000_000_000_000;
 
+/// Cell `i` of the typed array `a` as a [`Value`] (`wrap` of its value), or
+/// `None` when the row is null or beyond the array.
+macro_rules! cell_at {
+    ($a:expr, $i:expr, $wrap:expr) => {{
+        let (a, i) = ($a, $i);
+        if i >= a.len() || a.is_null(i) {
+            None
+        } else {
+            Some($wrap(a.value(i)))
+        }
+    }};
+}
+
+/// `false` for a NaN float: NaN means absent.
+fn not_nan(v: &Value<'_>) -> bool {
+    !matches!(v, Value::Float(f) if f.is_nan())
+}
+
 /// A column resolved to its typed Arrow array.
 pub(crate) enum Reader<'a> {
     /// A column of Arrow type `null`: every cell is absent.
@@ -164,17 +182,55 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Calls `f` with each item of `items` and the cell of its row
+    /// (`row(item)`, as [`Reader::get`] reads it), in order, with the
+    /// column's type matched once for all of them rather than once a cell:
+    /// the batch path reads a block of rows a column at a time.
+    pub(crate) fn each_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<Value<'_>>),
+    ) {
+        macro_rules! each {
+            ($a:expr, $wrap:expr) => {{
+                let a = $a;
+                for item in items {
+                    let i = row(item);
+                    f(item, cell_at!(a, i, $wrap));
+                }
+            }};
+        }
+        match self {
+            Reader::Null => items.iter_mut().for_each(|item| f(item, None)),
+            Reader::Utf8(a) => each!(a, Value::Str),
+            Reader::LargeUtf8(a) => each!(a, Value::Str),
+            Reader::Utf8View(a) => each!(a, Value::Str),
+            Reader::Bool(a) => each!(a, Value::Bool),
+            Reader::I64(a) => each!(a, |v: i64| Value::Int(i128::from(v))),
+            Reader::F64(a) => {
+                for item in items {
+                    let i = row(item);
+                    f(item, cell_at!(a, i, Value::Float).filter(not_nan));
+                }
+            }
+            Reader::Decimal(a, s) => each!(a, |v: i128| Value::Decimal(v, *s)),
+            Reader::Date32(a) => each!(a, |d: i32| days(i64::from(d))),
+            _ => {
+                for item in items {
+                    let i = row(item);
+                    f(item, self.get(i));
+                }
+            }
+        }
+    }
+
     /// The cell of row `i`, or `None` when it is absent (null, NaN, NaT).
     pub(crate) fn get(&self, i: usize) -> Option<Value<'_>> {
         macro_rules! prim {
-            ($a:expr, $wrap:expr) => {{
-                let a = $a;
-                if i >= a.len() || a.is_null(i) {
-                    None
-                } else {
-                    Some($wrap(a.value(i)))
-                }
-            }};
+            ($a:expr, $wrap:expr) => {
+                cell_at!($a, i, $wrap)
+            };
         }
         match self {
             Reader::Null => None,
@@ -190,11 +246,8 @@ impl<'a> Reader<'a> {
             Reader::U32(a) => prim!(a, |v: u32| Value::Int(i128::from(v))),
             Reader::U16(a) => prim!(a, |v: u16| Value::Int(i128::from(v))),
             Reader::U8(a) => prim!(a, |v: u8| Value::Int(i128::from(v))),
-            Reader::F64(a) => {
-                prim!(a, Value::Float).filter(|v| !matches!(v, Value::Float(f) if f.is_nan()))
-            }
-            Reader::F32(a) => prim!(a, |v: f32| Value::Float(f64::from(v)))
-                .filter(|v| !matches!(v, Value::Float(f) if f.is_nan())),
+            Reader::F64(a) => prim!(a, Value::Float).filter(not_nan),
+            Reader::F32(a) => prim!(a, |v: f32| Value::Float(f64::from(v))).filter(not_nan),
             Reader::Decimal(a, s) => prim!(a, |v: i128| Value::Decimal(v, *s)),
             Reader::Date32(a) => prim!(a, |d: i32| days(i64::from(d))),
             Reader::Date64(a) => prim!(a, |ms: i64| since_epoch(ms, 86_400_000)),
@@ -641,11 +694,20 @@ mod tests {
     fn days_counts_from_1970_01_01() {
         // 50 years of 365 days plus the 12 leap days 1972…2016 = 18 262 is
         // 2020-01-01; 2020-12-31 is the 366th day of 2020: 18 262 + 365.
-        assert_eq!(as_date(&days(18_627)), NaiveDate::from_ymd_opt(2020, 12, 31));
+        assert_eq!(
+            as_date(&days(18_627)),
+            NaiveDate::from_ymd_opt(2020, 12, 31)
+        );
         assert_eq!(as_date(&days(0)), NaiveDate::from_ymd_opt(1970, 1, 1));
         assert_eq!(as_date(&days(-1)), NaiveDate::from_ymd_opt(1969, 12, 31));
-        assert!(matches!(days(i64::MAX), Value::BadDate(BadDate::OutOfRange(_))));
-        assert!(matches!(days(i64::MIN), Value::BadDate(BadDate::OutOfRange(_))));
+        assert!(matches!(
+            days(i64::MAX),
+            Value::BadDate(BadDate::OutOfRange(_))
+        ));
+        assert!(matches!(
+            days(i64::MIN),
+            Value::BadDate(BadDate::OutOfRange(_))
+        ));
     }
 
     proptest! {

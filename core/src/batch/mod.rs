@@ -559,27 +559,43 @@ pub fn evaluate(
 /// records stay in the core's cache while its columns are read one by one.
 const BLOCK: usize = 256;
 
+/// A household row being read.
+struct HouseholdSlot {
+    /// Its row in its batch.
+    row: usize,
+    household: Household,
+    /// Its first bad cell.
+    error: Option<RecordError>,
+}
+
+/// A member row being read.
+struct MemberSlot {
+    /// Its row in its batch (the batch is its run's, [`Block::runs`]).
+    row: usize,
+    /// Its row across the member frame's batches.
+    g: usize,
+    /// Its index in its household.
+    i: usize,
+    member: Member,
+    /// Its first bad cell.
+    error: Option<RecordError>,
+    /// Whether it gave its `id`, `sex` and `birth_date`.
+    seen: [bool; 3],
+}
+
 /// The records of a few consecutive household rows, read column by column
 /// (each column's cells of the whole block, then the next column), so a
 /// row's hundred-odd cells are not fetched from a hundred places at once.
-/// Any number of blocks are read with the same buffers.
 #[derive(Default)]
 struct Block {
     /// The block's households, or the first problem of each.
     households: Vec<Result<Household, RecordError>>,
-    /// The first bad cell of each household row.
-    household_errors: Vec<Option<RecordError>>,
-    /// Every member row of the block, household by household: (global
-    /// row, batch, row in batch, index in its household).
-    member_rows: Vec<(usize, usize, usize, usize)>,
-    /// How many of `member_rows` each household has.
+    /// How many members each household has (its slots follow each other).
     counts: Vec<usize>,
-    /// The members being read.
-    members: Vec<Member>,
-    /// The first bad cell of each member row.
-    member_errors: Vec<Option<RecordError>>,
-    /// Whether each member row gave its `id`, `sex` and `birth_date`.
-    seen: Vec<[bool; 3]>,
+    /// Every member row of the block, household by household.
+    members: Vec<MemberSlot>,
+    /// Runs of `members` in one batch: (batch, range of `members`).
+    runs: Vec<(usize, std::ops::Range<usize>)>,
 }
 
 impl Block {
@@ -598,74 +614,79 @@ impl Block {
         mm_readers: &[Vec<(MemberColumn, Reader<'_>)>],
         mm_starts: &[usize],
     ) {
-        let n = rows.len();
-        let mut households: Vec<Household> = (0..n).map(|_| Household::with_defaults()).collect();
-        self.household_errors.clear();
-        self.household_errors.resize(n, None);
+        let mut households: Vec<HouseholdSlot> = rows
+            .clone()
+            .map(|row| HouseholdSlot {
+                row,
+                household: Household::with_defaults(),
+                error: None,
+            })
+            .collect();
         for (col, reader) in cols {
-            for ((row, h), first) in rows
-                .clone()
-                .zip(households.iter_mut())
-                .zip(self.household_errors.iter_mut())
-            {
-                if let Some(v) = reader.get(row)
-                    && let Err(p) = set_household(h, *col, &v)
-                    && first.is_none()
-                {
-                    *first = Some(cell_error(p, "", col.header(), "households", start + row));
-                }
-            }
+            reader.each_mut(
+                &mut households,
+                |s| s.row,
+                |s, v| {
+                    if let Some(v) = v
+                        && let Err(p) = set_household(&mut s.household, *col, &v)
+                        && s.error.is_none()
+                    {
+                        s.error =
+                            Some(cell_error(p, "", col.header(), "households", start + s.row));
+                    }
+                },
+            );
         }
 
-        self.member_rows.clear();
-        self.counts.clear();
-        for row in rows.clone() {
-            let before = self.member_rows.len();
-            for (i, m_g) in members_of(start + row).enumerate() {
-                let (b, m_row) = locate(mm_starts, m_g);
-                self.member_rows.push((m_g, b, m_row, i));
-            }
-            self.counts.push(self.member_rows.len() - before);
-        }
-        let m = self.member_rows.len();
         self.members.clear();
-        self.members
-            .resize_with(m, || Member::new(String::new(), Sex::Male, NaiveDate::MIN));
-        self.member_errors.clear();
-        self.member_errors.resize(m, None);
-        self.seen.clear();
-        self.seen.resize(m, [false; 3]);
+        self.counts.clear();
+        self.runs.clear();
+        for row in rows.clone() {
+            let before = self.members.len();
+            for (i, g) in members_of(start + row).enumerate() {
+                let (batch, row) = locate(mm_starts, g);
+                match self.runs.last_mut() {
+                    Some((b, r)) if *b == batch => r.end += 1,
+                    _ => self
+                        .runs
+                        .push((batch, self.members.len()..self.members.len() + 1)),
+                }
+                self.members.push(MemberSlot {
+                    row,
+                    g,
+                    i,
+                    member: Member::new(String::new(), Sex::Male, NaiveDate::MIN),
+                    error: None,
+                    seen: [false; 3],
+                });
+            }
+            self.counts.push(self.members.len() - before);
+        }
         let columns = mm_readers.first().map_or(0, Vec::len);
         for j in 0..columns {
-            for (((&(g, b, row, i), member), first), seen) in self
-                .member_rows
-                .iter()
-                .zip(self.members.iter_mut())
-                .zip(self.member_errors.iter_mut())
-                .zip(self.seen.iter_mut())
-            {
-                let Some((col, reader)) = mm_readers.get(b).and_then(|c| c.get(j)) else {
+            for (batch, range) in &self.runs {
+                let (Some((col, reader)), Some(slots)) = (
+                    mm_readers.get(*batch).and_then(|c| c.get(j)),
+                    self.members.get_mut(range.clone()),
+                ) else {
                     continue;
                 };
-                read_member_cell(member, (*col, reader), row, (g, i), first, seen);
+                if *col == MemberColumn::HouseholdId {
+                    continue;
+                }
+                reader.each_mut(slots, |s| s.row, |s, v| read_member_cell(s, *col, v));
             }
         }
 
         self.households.clear();
         let mut members = self.members.drain(..);
-        let mut member_problems = self
-            .member_rows
-            .iter()
-            .zip(self.member_errors.drain(..))
-            .zip(&self.seen)
-            .map(|((&(g, _, _, i), e), seen)| e.or_else(|| missing_member_cell(g, i, *seen)));
-        for ((mut h, first), &count) in households
-            .into_iter()
-            .zip(self.household_errors.drain(..))
-            .zip(&self.counts)
-        {
-            let g = start + rows.start + self.households.len();
-            let mut first = first;
+        for (slot, &count) in households.into_iter().zip(&self.counts) {
+            let HouseholdSlot {
+                row,
+                household: mut h,
+                error: mut first,
+            } = slot;
+            let g = start + row;
             if h.id.is_empty() && first.is_none() {
                 first = Some(RecordError::new(
                     ErrorCode::MissingField,
@@ -675,11 +696,12 @@ impl Block {
                     ),
                 ));
             }
-            h.members = members.by_ref().take(count).collect();
-            for problem in member_problems.by_ref().take(count) {
+            h.members.reserve_exact(count);
+            for m in members.by_ref().take(count) {
                 if first.is_none() {
-                    first = problem;
+                    first = m.error.or_else(|| missing_member_cell(m.g, m.i, m.seen));
                 }
+                h.members.push(m.member);
             }
             self.households.push(match first {
                 Some(mut e) => {
@@ -718,23 +740,12 @@ fn scrub_personal(message: &str, members: &[Member]) -> String {
     out
 }
 
-/// Reads one cell of member row `row` (global row `g`), the `i`-th of its
-/// household: `first` keeps the row's first bad cell, `seen` which of `id`,
-/// `sex` and `birth_date` it gave.
-fn read_member_cell(
-    m: &mut Member,
-    (col, reader): (MemberColumn, &Reader<'_>),
-    row: usize,
-    (g, i): (usize, usize),
-    first: &mut Option<RecordError>,
-    seen: &mut [bool; 3],
-) {
-    if col == MemberColumn::HouseholdId {
-        return;
-    }
-    let Some(v) = reader.get(row) else { return };
+/// Reads one cell of a member row: its slot keeps its first bad cell and
+/// which of `id`, `sex` and `birth_date` it gave.
+fn read_member_cell(s: &mut MemberSlot, col: MemberColumn, cell: Option<Value<'_>>) {
+    let Some(v) = cell else { return };
     let mut household_id = None;
-    match set_member(m, &mut household_id, col, &v) {
+    match set_member(&mut s.member, &mut household_id, col, &v) {
         Ok(()) => {
             let k = match col {
                 MemberColumn::Id => 0,
@@ -742,13 +753,13 @@ fn read_member_cell(
                 MemberColumn::BirthDate => 2,
                 _ => return,
             };
-            if let Some(s) = seen.get_mut(k) {
-                *s = true;
+            if let Some(seen) = s.seen.get_mut(k) {
+                *seen = true;
             }
         }
-        Err(p) if first.is_none() => {
-            let prefix = format!("members[{i}].");
-            *first = Some(cell_error(p, &prefix, col.header(), "members", g));
+        Err(p) if s.error.is_none() => {
+            let prefix = format!("members[{}].", s.i);
+            s.error = Some(cell_error(p, &prefix, col.header(), "members", s.g));
         }
         Err(_) => {}
     }
