@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("claims frame to settlement batches", |b| {
         b.iter(|| {
             let mut ledger = Ledger::new();
-            batch::settle(&policy, &frame, &mut ledger, MoneyType::Decimal128)
+            batch::settle(&policy, &frame, &mut ledger, &Options::default())
                 .unwrap()
                 .failed
         })

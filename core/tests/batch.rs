@@ -21,7 +21,7 @@ use arrow_schema::{DataType, Field, Schema};
 use fupin_core::batch::{self, Frame, FrameError, MoneyType, Options};
 use fupin_core::date::parse_date;
 use fupin_core::synth::{Synth, SynthConfig};
-use fupin_core::{Decision, ErrorCode, Evaluator, Household, Ledger, Policy, Settlement};
+use fupin_core::{Decision, ErrorCode, Evaluator, Household, Ledger, Money, Policy, Settlement};
 
 fn policy() -> Policy {
     Policy::builtin("ningxia-2020").unwrap()
@@ -569,7 +569,7 @@ fn claims_settle_as_the_ledger_does_and_a_repeated_id_fails() {
     with_repeat.push(claims[0].clone());
     let frame = batch::claims_frame(&with_repeat).unwrap();
     let mut ledger = Ledger::new();
-    let out = batch::settle(&policy, &frame, &mut ledger, MoneyType::Decimal128).unwrap();
+    let out = batch::settle(&policy, &frame, &mut ledger, &Options::default()).unwrap();
     assert_eq!(out.failed, 1);
     let got = rows(&out.batches);
     for (g, s) in got.iter().zip(&want) {
@@ -770,10 +770,113 @@ fn a_row_with_several_problems_reports_the_first_across_block_boundaries() {
         assert_eq!(codes[511], "missing_field");
         assert!(msgs[511].starts_with("id:"), "{}", msgs[511]);
         assert_eq!(codes[512], "invalid_enum");
-        assert!(msgs[512].starts_with("members[0].relation:"), "{}", msgs[512]);
+        assert!(
+            msgs[512].starts_with("members[0].relation:"),
+            "{}",
+            msgs[512]
+        );
         assert_eq!(codes[513], "missing_field");
-        assert!(msgs[513].starts_with("members[0].birth_date:"), "{}", msgs[513]);
+        assert!(
+            msgs[513].starts_with("members[0].birth_date:"),
+            "{}",
+            msgs[513]
+        );
         // Row 400, whose members span the two batches, has both.
         assert_eq!(column(&out, "size")[400], "2");
     }
+}
+
+/// A claim frame settled on one thread and split by person on two and
+/// three: the same rows in the same order and the same ledger. The claims
+/// include a repeated id of the same person (a `duplicate_claim_id` inside
+/// one part), optionally a repeated id given to another person (two parts
+/// would both settle it: the frame is settled again in one run, and the
+/// second copy fails as in one run), a null person id (`missing_field`)
+/// and an in-policy cost above the total (rows that fail in any part).
+#[test]
+fn claims_split_by_person_settle_as_one_run() {
+    let mut claims: Vec<fupin_core::Claim> = Synth::new(SynthConfig {
+        households: 400,
+        seed: 11,
+        ..SynthConfig::default()
+    })
+    .claims()
+    .collect();
+    assert!(claims.len() > 50);
+    claims.push(claims[3].clone());
+    let mut no_person = claims[4].clone();
+    no_person.id = "C-no-person".to_owned();
+    claims.push(no_person);
+    let mut too_much = claims[6].clone();
+    too_much.id = "C-too-much".to_owned();
+    too_much.in_policy_cost = too_much.total_cost.checked_add(Money::from_fen(1)).unwrap();
+    claims.insert(10, too_much);
+    // Ten claims given again to another person each: with two or three
+    // parts, some copy lands in another part than its first (the run is
+    // settled again in one run), whatever the hash.
+    let other_person: Vec<fupin_core::Claim> = (20..30)
+        .map(|k| {
+            let mut c = claims[k].clone();
+            c.person_id = claims[k + 1..]
+                .iter()
+                .map(|x| x.person_id.clone())
+                .find(|p| *p != c.person_id)
+                .unwrap();
+            c
+        })
+        .collect();
+    let policy = policy();
+    for cross in [false, true] {
+        let mut claims = claims.clone();
+        if cross {
+            claims.extend(other_person.iter().cloned());
+        }
+        let frame = with_null_person(&batch::claims_frame(&claims).unwrap(), "C-no-person");
+        let run = |threads: usize| {
+            let mut ledger = Ledger::new();
+            let options = Options {
+                threads,
+                ..Options::default()
+            };
+            let out = batch::settle(&policy, &frame, &mut ledger, &options).unwrap();
+            (rows(&out.batches), out.failed, ledger)
+        };
+        let (want, want_failed, want_ledger) = run(1);
+        // One repeated id, no person, too much in policy; and the ten copies.
+        let bad: Vec<_> = want
+            .iter()
+            .filter(|r| r[10] != "null")
+            .map(|r| (r[0].clone(), r[10].clone()))
+            .collect();
+        assert_eq!(want_failed, 3 + 10 * usize::from(cross), "{bad:?}");
+        let codes: Vec<&str> = want.iter().map(|r| r[10].as_str()).collect();
+        assert_eq!(
+            codes.iter().filter(|c| **c == "duplicate_claim_id").count(),
+            1 + 10 * usize::from(cross)
+        );
+        for threads in [2, 3] {
+            let (got, failed, ledger) = run(threads);
+            assert_eq!(got, want, "{threads} threads, cross {cross}");
+            assert_eq!(failed, want_failed);
+            assert!(ledger == want_ledger);
+            assert_eq!(
+                serde_json::to_string(&ledger).unwrap(),
+                serde_json::to_string(&want_ledger).unwrap()
+            );
+        }
+    }
+}
+
+/// `frame` with the `person_id` cell of claim `claim_id` made null.
+fn with_null_person(frame: &Frame, claim_id: &str) -> Frame {
+    let b = &frame.batches[0];
+    let ids = b.column_by_name("id").unwrap().as_string::<i32>();
+    let persons = b.column_by_name("person_id").unwrap().as_string::<i32>();
+    let nulled: StringArray = (0..b.num_rows())
+        .map(|i| (ids.value(i) != claim_id).then(|| persons.value(i)))
+        .collect();
+    let i = b.schema().index_of("person_id").unwrap();
+    let mut columns = b.columns().to_vec();
+    columns[i] = Arc::new(nulled);
+    Frame::from_batch(RecordBatch::try_new(b.schema(), columns).unwrap())
 }

@@ -261,7 +261,13 @@ pub fn _settle_frames<'py>(
             None => &mut own,
         };
         let settled = py
-            .detach(|| batch::settle(policy, &claims, target, money))
+            .detach(|| {
+                let options = batch::Options {
+                    money,
+                    ..batch::Options::default()
+                };
+                batch::settle(policy, &claims, target, &options)
+            })
             .map_err(|e| frame_error(py, e))?;
         let (table, columns) = result(
             py,

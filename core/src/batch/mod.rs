@@ -895,6 +895,16 @@ fn read_claim(
 /// earlier claims, and a later frame this one). A claim whose id the
 /// ledger has already settled fails with `duplicate_claim_id`.
 ///
+/// The claims of different people never meet (a person's year-to-date sums
+/// are their own), so on an empty ledger with more than one thread
+/// ([`Options::threads`]; with 0, frames of [`PARALLEL_CLAIMS`] rows or
+/// more) the frame is split by person: each part is settled in row order on
+/// a ledger of its own, on its own thread, and the parts' ledgers and rows
+/// are merged. The results are those of one run in row order. A claim id
+/// settled in two parts (a repeated id, given to two people) would have
+/// been a `duplicate_claim_id` in one run: then the frame is settled again
+/// in one run.
+///
 /// # Errors
 ///
 /// [`FrameError::Columns`] listing every unknown, duplicate or missing
@@ -903,7 +913,7 @@ pub fn settle(
     policy: &Policy,
     claims: &Frame,
     ledger: &mut Ledger,
-    money: MoneyType,
+    options: &Options,
 ) -> Result<Settled, FrameError> {
     let layout = layout(
         "claims",
@@ -913,34 +923,190 @@ pub fn settle(
         ClaimColumn::REQUIRED,
     )
     .map_err(FrameError::Columns)?;
+    let parts = match options.threads {
+        0 if claims.num_rows() < PARALLEL_CLAIMS => 1,
+        _ => threads(options),
+    };
+    if parts > 1
+        && ledger.claims_settled() == 0
+        && let Some(settled) = settle_by_person(policy, claims, &layout, ledger, parts, options)?
+    {
+        return Ok(settled);
+    }
+    settle_in_order(policy, claims, &layout, ledger, options.money)
+}
+
+/// Claim frames of at least this many rows are split by person when
+/// [`Options::threads`] is 0 (below it, threads cost more than they save).
+pub const PARALLEL_CLAIMS: usize = 65_536;
+
+/// The part of a split run that settles row `row` of a batch: by its
+/// person id (rows without a readable one all go to the first part; they
+/// fail whatever the ledger holds).
+fn part_of(cols: &[(ClaimColumn, Reader<'_>)], row: usize, parts: usize) -> usize {
+    let person = cols
+        .iter()
+        .find(|(c, _)| *c == ClaimColumn::PersonId)
+        .and_then(|(_, r)| key(Some(r), row));
+    match person {
+        // FNV-1a: any hash that spreads people evenly will do.
+        Some(id) => {
+            let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            usize::try_from(h % parts as u64).unwrap_or(0)
+        }
+        None => 0,
+    }
+}
+
+/// One part of a split run: its ledger, its rows (global row numbers, in
+/// order), their settlements as one batch, and how many failed.
+struct Part {
+    ledger: Ledger,
+    rows: Vec<usize>,
+    batch: RecordBatch,
+    failed: usize,
+}
+
+/// [`settle`] split by person on `parts` threads; `None` when a claim id
+/// turned up in two parts (the caller settles in one run instead).
+/// `ledger` is empty, and is only replaced when the split run stands.
+fn settle_by_person(
+    policy: &Policy,
+    claims: &Frame,
+    layout: &[(usize, ClaimColumn)],
+    ledger: &mut Ledger,
+    parts: usize,
+    options: &Options,
+) -> Result<Option<Settled>, FrameError> {
+    let readers: Vec<Vec<(ClaimColumn, Reader<'_>)>> =
+        claims.batches.iter().map(|b| readers(b, layout)).collect();
+    let batch_starts = starts(claims);
+    let done = parallel(parts, parts, |part| -> Result<Part, FrameError> {
+        let mut own = Ledger::new();
+        let mut out = output::SettlementColumns::new(options.money, claims.num_rows() / parts);
+        let mut rows = Vec::new();
+        let mut failed = 0;
+        for ((batch, cols), start) in claims.batches.iter().zip(&readers).zip(&batch_starts) {
+            for row in 0..batch.num_rows() {
+                if part_of(cols, row, parts) != part {
+                    continue;
+                }
+                let g = start + row;
+                failed += usize::from(!settle_row(policy, cols, row, g, &mut own, &mut out));
+                rows.push(g);
+            }
+        }
+        Ok(Part {
+            ledger: own,
+            rows,
+            batch: out.finish()?,
+            failed,
+        })
+    });
+    let mut merged: Option<Ledger> = None;
+    let mut batches = Vec::with_capacity(done.len());
+    // (part, row in the part's batch) of each global row.
+    let mut at = vec![(0usize, 0usize); claims.num_rows()];
+    let mut failed = 0;
+    for (p, part) in done.into_iter().enumerate() {
+        let part = part?;
+        match &mut merged {
+            None => merged = Some(part.ledger),
+            Some(m) => {
+                if m.absorb(part.ledger).is_err() {
+                    return Ok(None);
+                }
+            }
+        }
+        for (k, &g) in part.rows.iter().enumerate() {
+            if let Some(slot) = at.get_mut(g) {
+                *slot = (p, k);
+            }
+        }
+        batches.push(part.batch);
+        failed += part.failed;
+    }
+    let schema = output::settlement_schema(options.money);
+    let mut settled = Settled {
+        batches: Vec::with_capacity(claims.batches.len()),
+        failed,
+    };
+    for (batch, start) in claims.batches.iter().zip(&batch_starts) {
+        let order = at.get(*start..start + batch.num_rows()).unwrap_or(&[]);
+        let columns = (0..schema.fields().len())
+            .map(|c| {
+                let parts: Vec<&dyn arrow_array::Array> = batches
+                    .iter()
+                    .filter_map(|b| b.columns().get(c))
+                    .map(AsRef::as_ref)
+                    .collect();
+                arrow_select::interleave::interleave(&parts, order)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        settled
+            .batches
+            .push(RecordBatch::try_new(schema.clone(), columns)?);
+    }
+    if let Some(m) = merged {
+        *ledger = m;
+    }
+    Ok(Some(settled))
+}
+
+/// Settles row `row` (global row `g`) on `ledger` and appends its result;
+/// `false` when the row failed.
+fn settle_row(
+    policy: &Policy,
+    cols: &[(ClaimColumn, Reader<'_>)],
+    row: usize,
+    g: usize,
+    ledger: &mut Ledger,
+    out: &mut output::SettlementColumns,
+) -> bool {
+    let result = read_claim(cols, row, g).and_then(|c| {
+        ledger
+            .settle(policy, &c, false)
+            .map_err(|e| e.with_record_id(Some(c.id.clone())))
+    });
+    match result {
+        Ok(s) => {
+            out.push(&s);
+            true
+        }
+        Err(e) => {
+            let id_of = |c: ClaimColumn| {
+                cols.iter()
+                    .find(|(k, _)| *k == c)
+                    .and_then(|(_, r)| key(Some(r), row))
+            };
+            let claim_id = id_of(ClaimColumn::Id);
+            let person_id = id_of(ClaimColumn::PersonId);
+            out.push_error(claim_id.as_deref(), person_id.as_deref(), &e);
+            false
+        }
+    }
+}
+
+/// [`settle`] in one run, in row order.
+fn settle_in_order(
+    policy: &Policy,
+    claims: &Frame,
+    layout: &[(usize, ClaimColumn)],
+    ledger: &mut Ledger,
+    money: MoneyType,
+) -> Result<Settled, FrameError> {
     let mut settled = Settled {
         batches: Vec::with_capacity(claims.batches.len()),
         failed: 0,
     };
     let mut g = 0;
     for batch in &claims.batches {
-        let cols = readers(batch, &layout);
+        let cols = readers(batch, layout);
         let mut out = output::SettlementColumns::new(money, batch.num_rows());
         for row in 0..batch.num_rows() {
-            let result = read_claim(&cols, row, g).and_then(|c| {
-                ledger
-                    .settle(policy, &c, false)
-                    .map_err(|e| e.with_record_id(Some(c.id.clone())))
-            });
-            match result {
-                Ok(s) => out.push(&s),
-                Err(e) => {
-                    settled.failed += 1;
-                    let id_of = |c: ClaimColumn| {
-                        cols.iter()
-                            .find(|(k, _)| *k == c)
-                            .and_then(|(_, r)| key(Some(r), row))
-                    };
-                    let claim_id = id_of(ClaimColumn::Id);
-                    let person_id = id_of(ClaimColumn::PersonId);
-                    out.push_error(claim_id.as_deref(), person_id.as_deref(), &e);
-                }
-            }
+            settled.failed += usize::from(!settle_row(policy, &cols, row, g, ledger, &mut out));
             g += 1;
         }
         settled.batches.push(out.finish()?);

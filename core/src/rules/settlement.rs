@@ -459,6 +459,11 @@ pub struct PersonYear {
     pub backstop_paid: Decimal,
 }
 
+/// Two ledgers that were to be merged share a claim id or a person
+/// ([`Ledger::absorb`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overlap;
+
 /// A fast, non-cryptographic hasher for the ledger's string keys
 /// (multiply-rotate over 8-byte words). The ledger's order never depends on
 /// it: serialization sorts.
@@ -905,6 +910,46 @@ impl Ledger {
             name: "claim parameters".to_owned(),
             date: on,
         })
+    }
+
+    /// Adds every claim id and person-year of `other`, a ledger of other
+    /// people: the parts of a run split by person
+    /// ([`batch::settle`](crate::batch::settle)). The result is the ledger
+    /// one run over all the claims would have given, since the claims of
+    /// one person never meet another's.
+    ///
+    /// # Errors
+    ///
+    /// [`Overlap`] when a claim id or a person is in both ledgers: then the
+    /// split run is not one run's result, and `self` is left part-merged
+    /// (the caller drops it).
+    pub(crate) fn absorb(&mut self, other: Ledger) -> Result<(), Overlap> {
+        for id in other.claims.iter() {
+            let h = hash_id(id);
+            if self.claims.find(h, id).is_some() {
+                return Err(Overlap);
+            }
+            self.claims.push(h, id).ok_or(Overlap)?;
+        }
+        for p in 0..other.persons.len() {
+            let Ok(p) = u32::try_from(p) else {
+                return Err(Overlap);
+            };
+            let id = other.persons.get(p);
+            let h = hash_id(id);
+            if self.persons.find(h, id).is_some() {
+                return Err(Overlap);
+            }
+            let mut person = None;
+            let mut at = other.heads.get(p as usize).copied().unwrap_or(NONE);
+            while let Some(slot) = other.years.get(at as usize) {
+                self.add_year(person, h, id, slot.year, slot.sums)
+                    .map_err(|_| Overlap)?;
+                person = Some(u32::try_from(self.persons.len() - 1).map_err(|_| Overlap)?);
+                at = slot.next;
+            }
+        }
+        Ok(())
     }
 
     /// Settles `claim` under `policy` with the parameters in force on its
