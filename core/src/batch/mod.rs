@@ -1005,35 +1005,62 @@ fn settle_by_person(
             failed,
         })
     });
-    let mut merged: Option<Ledger> = None;
+    let mut ledgers = Vec::with_capacity(done.len());
     let mut batches = Vec::with_capacity(done.len());
     // (part, row in the part's batch) of each global row.
     let mut at = vec![(0usize, 0usize); claims.num_rows()];
     let mut failed = 0;
     for (p, part) in done.into_iter().enumerate() {
         let part = part?;
-        match &mut merged {
-            None => merged = Some(part.ledger),
-            Some(m) => {
-                if m.absorb(part.ledger).is_err() {
-                    return Ok(None);
-                }
-            }
-        }
         for (k, &g) in part.rows.iter().enumerate() {
             if let Some(slot) = at.get_mut(g) {
                 *slot = (p, k);
             }
         }
+        ledgers.push(part.ledger);
         batches.push(part.batch);
         failed += part.failed;
     }
-    let schema = output::settlement_schema(options.money);
+    // The ledgers are merged on one thread while the rows are put back in
+    // order on this one.
+    let (merged, settled) = std::thread::scope(|s| {
+        let merging = s.spawn(|| {
+            let mut parts = ledgers.into_iter();
+            let mut merged = parts.next().unwrap_or_default();
+            for part in parts {
+                merged.absorb(part).ok()?;
+            }
+            Some(merged)
+        });
+        let settled = in_row_order(claims, &batch_starts, &batches, &at, options.money, failed);
+        (merging.join().ok().flatten(), settled)
+    });
+    let settled = settled?;
+    match merged {
+        Some(m) => {
+            *ledger = m;
+            Ok(Some(settled))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The rows of a split run's parts (`batches`) back in input order, one
+/// batch per input batch: `at` gives each row's part and row in that part.
+fn in_row_order(
+    claims: &Frame,
+    batch_starts: &[usize],
+    batches: &[RecordBatch],
+    at: &[(usize, usize)],
+    money: MoneyType,
+    failed: usize,
+) -> Result<Settled, FrameError> {
+    let schema = output::settlement_schema(money);
     let mut settled = Settled {
         batches: Vec::with_capacity(claims.batches.len()),
         failed,
     };
-    for (batch, start) in claims.batches.iter().zip(&batch_starts) {
+    for (batch, start) in claims.batches.iter().zip(batch_starts) {
         let order = at.get(*start..start + batch.num_rows()).unwrap_or(&[]);
         let columns = (0..schema.fields().len())
             .map(|c| {
@@ -1049,10 +1076,7 @@ fn settle_by_person(
             .batches
             .push(RecordBatch::try_new(schema.clone(), columns)?);
     }
-    if let Some(m) = merged {
-        *ledger = m;
-    }
-    Ok(Some(settled))
+    Ok(settled)
 }
 
 /// Settles row `row` (global row `g`) on `ledger` and appends its result;

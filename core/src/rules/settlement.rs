@@ -592,6 +592,13 @@ impl IdTable {
         (0..self.ends.len()).map(|i| self.get(i as u32))
     }
 
+    /// Makes room for the ids of `other` too.
+    fn reserve(&mut self, other: &IdTable) {
+        self.text.reserve(other.text.len());
+        self.ends.reserve(other.ends.len());
+        self.first.reserve(other.first.len());
+    }
+
     /// The number of `id` (whose hash is `h`), if it is in the set.
     #[inline]
     fn find(&self, h: u64, id: &str) -> Option<u32> {
@@ -924,6 +931,7 @@ impl Ledger {
     /// split run is not one run's result, and `self` is left part-merged
     /// (the caller drops it).
     pub(crate) fn absorb(&mut self, other: Ledger) -> Result<(), Overlap> {
+        self.claims.reserve(&other.claims);
         for id in other.claims.iter() {
             let h = hash_id(id);
             if self.claims.find(h, id).is_some() {
@@ -931,6 +939,9 @@ impl Ledger {
             }
             self.claims.push(h, id).ok_or(Overlap)?;
         }
+        self.persons.reserve(&other.persons);
+        self.heads.reserve(other.heads.len());
+        self.years.reserve(other.years.len());
         for p in 0..other.persons.len() {
             let Ok(p) = u32::try_from(p) else {
                 return Err(Overlap);
