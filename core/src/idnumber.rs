@@ -56,45 +56,53 @@ pub fn check_char(first17: &str) -> Option<char> {
 /// assert!(!check_id_number("11010519491231002x").well_formed);
 /// ```
 pub fn check_id_number(s: &str) -> IdCheck {
-    let b = s.as_bytes();
-    let well_formed = b.len() == 18
-        && b.iter().take(17).all(u8::is_ascii_digit)
-        && b.get(17).is_some_and(|&c| c.is_ascii_digit() || c == b'X');
-    if !well_formed {
-        return IdCheck {
-            well_formed: false,
-            checksum_ok: false,
-            birth_date: None,
-            sex: None,
-        };
-    }
-    let checksum_ok = match (s.get(..17).and_then(check_char), b.get(17)) {
-        (Some(expected), Some(&got)) => expected == char::from(got),
-        _ => false,
+    const BAD: IdCheck = IdCheck {
+        well_formed: false,
+        checksum_ok: false,
+        birth_date: None,
+        sex: None,
     };
-    // Digits 7–14 are YYYYMMDD (all digits: checked above).
-    let num = |r: std::ops::Range<usize>| {
-        b.get(r)
-            .map(|ds| ds.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+    // One pass over the 17 digits: their values, and the weighted sum.
+    let Ok(b) = <&[u8; 18]>::try_from(s.as_bytes()) else {
+        return BAD;
     };
-    let birth_date = match (num(6..10), num(10..12), num(12..14)) {
-        (Some(y), Some(m), Some(d)) => i32::try_from(y)
-            .ok()
-            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
-        _ => None,
-    };
-    let sex = b.get(16).map(|&d| {
-        if (d - b'0') % 2 == 1 {
-            Sex::Male
-        } else {
-            Sex::Female
+    let (first17, last) = b.split_at(17);
+    let mut digits = [0u32; 17];
+    let mut sum = 0u32;
+    for ((slot, &c), w) in digits.iter_mut().zip(first17).zip(WEIGHTS) {
+        let v = u32::from(c.wrapping_sub(b'0'));
+        if v > 9 {
+            return BAD;
         }
-    });
+        *slot = v;
+        sum += v * w;
+    }
+    let got = last.first().copied().unwrap_or(0);
+    if !(got.is_ascii_digit() || got == b'X') {
+        return BAD;
+    }
+    let expected = usize::try_from(sum % 11)
+        .ok()
+        .and_then(|i| CHECK_CHARS.get(i));
+    // Digits 7–14 are YYYYMMDD; digit 17 odd is male.
+    let number = |r: std::ops::Range<usize>| {
+        digits
+            .get(r)
+            .map_or(0, |ds| ds.iter().fold(0u32, |n, d| n * 10 + d))
+    };
+    let birth_date = i32::try_from(number(6..10))
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, number(10..12), number(12..14)));
+    let sex = if digits.get(16).is_some_and(|d| d % 2 == 1) {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     IdCheck {
-        well_formed,
-        checksum_ok,
+        well_formed: true,
+        checksum_ok: expected == Some(&got),
         birth_date,
-        sex,
+        sex: Some(sex),
     }
 }
 
@@ -177,7 +185,55 @@ mod tests {
         assert_eq!(check_char("1101051949123100a"), None);
     }
 
+    /// The checker as the standard reads, step by step (form, then the
+    /// check character by [`check_char`], then date and sex): the
+    /// reference the one-pass [`check_id_number`] must agree with.
+    fn reference(s: &str) -> IdCheck {
+        let b = s.as_bytes();
+        let well_formed = b.len() == 18
+            && b.iter().take(17).all(u8::is_ascii_digit)
+            && b.get(17).is_some_and(|&c| c.is_ascii_digit() || c == b'X');
+        if !well_formed {
+            return IdCheck {
+                well_formed: false,
+                checksum_ok: false,
+                birth_date: None,
+                sex: None,
+            };
+        }
+        let checksum_ok = s.get(..17).and_then(check_char) == s.get(17..).and_then(|t| t.chars().next());
+        let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+        let birth_date = match (num(6..10), num(10..12), num(12..14)) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+            _ => None,
+        };
+        let sex = num(16..17).map(|d| if d % 2 == 1 { Sex::Male } else { Sex::Female });
+        IdCheck {
+            well_formed,
+            checksum_ok,
+            birth_date,
+            sex,
+        }
+    }
+
     proptest! {
+        /// The one-pass checker and the step-by-step reference agree on
+        /// every kind of input: digit strings with any check character,
+        /// real dates, near misses (a letter, a lowercase x, 17 or 19
+        /// characters, non-ASCII).
+        #[test]
+        fn one_pass_agrees_with_the_reference(
+            s in prop_oneof![
+                "[0-9]{17}[0-9X]",
+                "[0-9]{6}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]",
+                "[0-9Xx a]{16,19}",
+                "[0-9]{5}[一二三0-9]{12}",
+                any::<String>(),
+            ],
+        ) {
+            prop_assert_eq!(check_id_number(&s), reference(&s), "{:?}", s);
+        }
+
         #[test]
         fn exactly_one_check_character_is_right(first17 in "[0-9]{17}") {
             let right = check_char(&first17).unwrap();

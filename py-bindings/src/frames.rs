@@ -126,8 +126,13 @@ fn code_lists<'py>(
                 rows.push(py.None().into_bound(py));
                 continue;
             }
-            let items = item_range(offsets, i).map(|k| strings.get(py, values.value(k)));
-            let items: Vec<_> = items.collect();
+            let range = item_range(offsets, i);
+            if range.is_empty() {
+                // Most rows: most households fail no criterion of a list.
+                rows.push(PyList::empty(py).into_any());
+                continue;
+            }
+            let items = range.map(|k| strings.get(py, values.value(k)));
             rows.push(PyList::new(py, items)?.into_any());
         }
     }
@@ -159,8 +164,13 @@ fn findings<'py>(
                 rows.push(py.None().into_bound(py));
                 continue;
             }
-            let mut row = Vec::new();
-            for k in item_range(offsets, i) {
+            let range = item_range(offsets, i);
+            if range.is_empty() {
+                rows.push(PyList::empty(py).into_any());
+                continue;
+            }
+            let mut row = Vec::with_capacity(range.len());
+            for k in range {
                 let d = PyDict::new(py);
                 d.set_item(&code_key, strings.get(py, code.value(k)))?;
                 if person.is_null(k) {

@@ -32,6 +32,19 @@ fn finding(code: FindingCode, person_id: Option<&str>, field: &str) -> Finding {
 /// The identity-number findings of every member record (counted or not), in
 /// table order then member order.
 pub fn id_number_findings(hh: &Household, out: &mut Vec<Finding>) {
+    let sound = |m: &crate::record::Member| {
+        m.id_number.as_ref().is_none_or(|n| {
+            let c = check_id_number(n.expose());
+            c.well_formed
+                && c.checksum_ok
+                && c.birth_date == Some(m.birth_date)
+                && c.sex == Some(m.sex)
+        })
+    };
+    // The usual household: every number sound, nothing to list.
+    if hh.members.iter().all(sound) {
+        return;
+    }
     let checks: Vec<_> = hh
         .members
         .iter()

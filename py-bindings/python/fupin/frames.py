@@ -280,7 +280,9 @@ def _pandas_result(table: Any, objects: dict[str, list[Any]], failed: int, index
             data[name] = pd.Series(objects[name], dtype=object, index=df.index)
         else:
             data[name] = df[name]
-    out = pd.DataFrame(data, columns=table.column_names)
+    # The columns are this function's own: no copy (pandas would otherwise
+    # copy every column once more, ~0.1–0.2 s a million rows).
+    out = pd.DataFrame(data, columns=table.column_names, copy=False)
     if index is not None and len(index) == len(out):
         out.index = index
     return out
