@@ -201,7 +201,8 @@ mod tests {
                 sex: None,
             };
         }
-        let checksum_ok = s.get(..17).and_then(check_char) == s.get(17..).and_then(|t| t.chars().next());
+        let checksum_ok =
+            s.get(..17).and_then(check_char) == s.get(17..).and_then(|t| t.chars().next());
         let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
         let birth_date = match (num(6..10), num(10..12), num(12..14)) {
             (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
