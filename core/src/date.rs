@@ -16,19 +16,18 @@ use crate::error::{ErrorCode, tag_serde_message};
 /// assert!(parse_date("2020-2-29").is_none());
 /// ```
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let digit = |i: usize| {
+        let v = b.get(i)?.wrapping_sub(b'0');
+        (v <= 9).then_some(u32::from(v))
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let s = text.get(r)?;
-        if !s.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        s.parse().ok()
-    };
-    let y = i32::try_from(num(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// The policy year of a date: its calendar year.
@@ -124,9 +123,43 @@ pub mod serde_opt_date {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
+    }
+
+    /// The strict form checked piece by piece with the standard library's
+    /// parsers: the reference the digit-by-digit [`parse_date`] must agree
+    /// with.
+    fn reference(text: &str) -> Option<NaiveDate> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let s = text.get(r)?;
+            if !s.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        };
+        let y = i32::try_from(num(0..4)?).ok()?;
+        NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+    }
+
+    proptest! {
+        /// Real dates, impossible days, near misses (a sign, a space, a
+        /// slash, a letter, non-ASCII, wrong lengths) and any text.
+        #[test]
+        fn parse_date_agrees_with_the_reference(text in prop_oneof![
+            "[0-9]{4}-(0[0-9]|1[0-3])-([0-3][0-9])",
+            "[0-9+ /a-]{8,12}",
+            "[0-9]{4}-[0-9一]{2}-[0-9]{2}",
+            any::<String>(),
+        ]) {
+            prop_assert_eq!(parse_date(&text), reference(&text), "{:?}", text);
+        }
     }
 
     #[test]

@@ -225,6 +225,33 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::each_mut`] for a text column: calls `f` with each item and
+    /// its row's text (`None` when the cell is null), and returns `true`;
+    /// returns `false` (calling nothing) when the column is not text.
+    pub(crate) fn each_text_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<&str>),
+    ) -> bool {
+        macro_rules! each {
+            ($a:expr) => {{
+                let a = $a;
+                for item in items {
+                    let i = row(item);
+                    f(item, cell_at!(a, i, |s| s));
+                }
+                true
+            }};
+        }
+        match self {
+            Reader::Utf8(a) => each!(a),
+            Reader::LargeUtf8(a) => each!(a),
+            Reader::Utf8View(a) => each!(a),
+            _ => false,
+        }
+    }
+
     /// The cell of row `i`, or `None` when it is absent (null, NaN, NaT).
     pub(crate) fn get(&self, i: usize) -> Option<Value<'_>> {
         macro_rules! prim {

@@ -623,18 +623,13 @@ impl Block {
             })
             .collect();
         for (col, reader) in cols {
+            if household_text_column(*col, reader, &mut households, start) {
+                continue;
+            }
             reader.each_mut(
                 &mut households,
                 |s| s.row,
-                |s, v| {
-                    if let Some(v) = v
-                        && let Err(p) = set_household(&mut s.household, *col, &v)
-                        && s.error.is_none()
-                    {
-                        s.error =
-                            Some(cell_error(p, "", col.header(), "households", start + s.row));
-                    }
-                },
+                |s, v| read_household_cell(s, *col, v, start),
             );
         }
 
@@ -671,7 +666,7 @@ impl Block {
                 ) else {
                     continue;
                 };
-                if *col == MemberColumn::HouseholdId {
+                if *col == MemberColumn::HouseholdId || member_text_column(*col, reader, slots) {
                     continue;
                 }
                 reader.each_mut(slots, |s| s.row, |s, v| read_member_cell(s, *col, v));
@@ -762,6 +757,145 @@ fn read_member_cell(s: &mut MemberSlot, col: MemberColumn, cell: Option<Value<'_
             s.error = Some(cell_error(p, &prefix, col.header(), "members", s.g));
         }
         Err(_) => {}
+    }
+}
+
+/// Reads one cell of a household row of a batch whose first row is global
+/// row `start`: its slot keeps its first bad cell.
+fn read_household_cell(
+    s: &mut HouseholdSlot,
+    col: HouseholdColumn,
+    cell: Option<Value<'_>>,
+    start: usize,
+) {
+    if let Some(v) = cell
+        && let Err(p) = set_household(&mut s.household, col, &v)
+        && s.error.is_none()
+    {
+        s.error = Some(cell_error(p, "", col.header(), "households", start + s.row));
+    }
+}
+
+/// The household counterpart of [`member_text_column`]: ids, place names,
+/// enum labels and dates read the short way, any other cell through
+/// [`read_household_cell`].
+fn household_text_column(
+    col: HouseholdColumn,
+    reader: &Reader<'_>,
+    slots: &mut [HouseholdSlot],
+    start: usize,
+) -> bool {
+    use crate::date::parse_date;
+    use crate::enums::{Attribute, Housing, Status, WireEnum};
+    use HouseholdColumn as C;
+    macro_rules! read {
+        (|$h:ident, $t:ident| $set:expr) => {
+            reader.each_text_mut(
+                slots,
+                |s| s.row,
+                |s, t| {
+                    let $h = &mut s.household;
+                    if let Some($t) = t
+                        && $set.is_none()
+                    {
+                        read_household_cell(s, col, Some(Value::Str($t)), start);
+                    }
+                },
+            )
+        };
+    }
+    match col {
+        C::Id => read!(|h, t| {
+            h.id = t.to_owned();
+            Some(())
+        }),
+        C::Town => read!(|h, t| {
+            h.town = t.to_owned();
+            Some(())
+        }),
+        C::Village => read!(|h, t| {
+            h.village = t.to_owned();
+            Some(())
+        }),
+        C::Attribute => read!(|h, t| Attribute::from_wire(t).map(|v| h.attribute = v)),
+        C::Status => read!(|h, t| Status::from_wire(t).map(|v| h.status = v)),
+        C::GuaranteesHousing => {
+            read!(|h, t| Housing::from_wire(t).map(|v| h.guarantees.housing = v))
+        }
+        C::IdentifiedOn => read!(|h, t| parse_date(t).map(|d| h.identified_on = Some(d))),
+        C::ExitedOn => read!(|h, t| parse_date(t).map(|d| h.exited_on = Some(d))),
+        C::ReturnedOn => read!(|h, t| parse_date(t).map(|d| h.returned_on = Some(d))),
+        _ => false,
+    }
+}
+
+/// Reads a member text column (ids, names, enum labels, dates written
+/// `YYYY-MM-DD`) the short way: a cell that reads as its field directly is
+/// set, any other goes through [`read_member_cell`] (which gives its error),
+/// so the result is the same. `false` when `col` is not such a column or the
+/// Arrow column is not text.
+fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [MemberSlot]) -> bool {
+    use crate::date::parse_date;
+    use crate::enums::{Health, Labor, Relation, Schooling, WireEnum};
+    use crate::mask::{IdNumber, PersonName};
+    use MemberColumn as C;
+    /// Marks `id`, `sex` or `birth_date` (0, 1, 2) as given.
+    fn mark(s: &mut MemberSlot, k: usize) {
+        if let Some(seen) = s.seen.get_mut(k) {
+            *seen = true;
+        }
+    }
+    macro_rules! read {
+        (|$s:ident, $t:ident| $set:expr) => {
+            reader.each_text_mut(
+                slots,
+                |s| s.row,
+                |$s, t| {
+                    if let Some($t) = t
+                        && $set.is_none()
+                    {
+                        read_member_cell($s, col, Some(Value::Str($t)));
+                    }
+                },
+            )
+        };
+    }
+    macro_rules! label {
+        ($field:ident, $e:ty, $seen:expr) => {
+            read!(|s, t| <$e>::from_wire(t).map(|v| {
+                s.member.$field = v;
+                if let Some(k) = $seen {
+                    mark(s, k);
+                }
+            }))
+        };
+    }
+    match col {
+        C::Id => read!(|s, t| {
+            s.member.id = t.to_owned();
+            mark(s, 0);
+            Some(())
+        }),
+        C::IdNumber => read!(|s, t| {
+            s.member.id_number = Some(IdNumber::new(t.to_owned()));
+            Some(())
+        }),
+        C::Name => read!(|s, t| {
+            s.member.name = PersonName::new(t.to_owned());
+            Some(())
+        }),
+        C::Relation => label!(relation, Relation, None::<usize>),
+        C::Sex => label!(sex, Sex, Some(1)),
+        C::Schooling => label!(schooling, Schooling, None::<usize>),
+        C::Health => label!(health, Health, None::<usize>),
+        C::Labor => label!(labor, Labor, None::<usize>),
+        C::BirthDate => read!(|s, t| parse_date(t).map(|d| {
+            s.member.birth_date = d;
+            mark(s, 2);
+        })),
+        C::DeceasedOn => read!(|s, t| parse_date(t).map(|d| s.member.deceased_on = Some(d))),
+        C::MovedOutOn => read!(|s, t| parse_date(t).map(|d| s.member.moved_out_on = Some(d))),
+        _ => false,
     }
 }
 
