@@ -252,6 +252,38 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::each_text_mut`] for a `float64` column: `f` gets each
+    /// item and its row's float (`None` when null or NaN); `false` when the
+    /// column is not `float64`.
+    pub(crate) fn each_f64_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<f64>),
+    ) -> bool {
+        let Reader::F64(a) = self else { return false };
+        for item in items {
+            let i = row(item);
+            f(item, cell_at!(a, i, |v| v).filter(|v: &f64| !v.is_nan()));
+        }
+        true
+    }
+
+    /// [`Reader::each_text_mut`] for a `bool` column.
+    pub(crate) fn each_bool_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<bool>),
+    ) -> bool {
+        let Reader::Bool(a) = self else { return false };
+        for item in items {
+            let i = row(item);
+            f(item, cell_at!(a, i, |v| v));
+        }
+        true
+    }
+
     /// The cell of row `i`, or `None` when it is absent (null, NaN, NaT).
     pub(crate) fn get(&self, i: usize) -> Option<Value<'_>> {
         macro_rules! prim {
@@ -482,6 +514,16 @@ fn float_fen(f: f64) -> Option<i64> {
     Some(c as i64)
 }
 
+/// The money a float cell holds when that is decided without its text:
+/// +0.0, or an amount [`float_fen`] takes. `None` means "ask the text",
+/// which also gives the error when there is one.
+pub(crate) fn float_money(f: f64) -> Option<Money> {
+    if f == 0.0 && f.is_sign_positive() {
+        return Some(Money::ZERO);
+    }
+    float_fen(f).map(Money::from_fen)
+}
+
 /// The shortest text that reads back as `f` (Rust's `Display` for floats,
 /// never an exponent); equal to Python's `repr` for every value that is
 /// valid money.
@@ -548,9 +590,8 @@ impl CellRead for Value<'_> {
                 Ok(Money::from_fen(i64::try_from(v * 100).unwrap_or(i64::MAX)))
             }
             Value::Int(v) => money_text(&v.to_string()),
-            Value::Float(f) if *f == 0.0 && f.is_sign_positive() => Ok(Money::ZERO),
-            Value::Float(f) if f.is_finite() => match float_fen(*f) {
-                Some(fen) => Ok(Money::from_fen(fen)),
+            Value::Float(f) if f.is_finite() => match float_money(*f) {
+                Some(m) => Ok(m),
                 None => money_text(&float_text(*f)),
             },
             Value::Float(f) => Err(Problem::new(

@@ -825,8 +825,92 @@ fn household_text_column(
         C::IdentifiedOn => read!(|h, t| parse_date(t).map(|d| h.identified_on = Some(d))),
         C::ExitedOn => read!(|h, t| parse_date(t).map(|d| h.exited_on = Some(d))),
         C::ReturnedOn => read!(|h, t| parse_date(t).map(|d| h.returned_on = Some(d))),
-        _ => false,
+        _ => household_number_column(col, reader, slots, start),
     }
+}
+
+/// The household counterpart of [`member_bool_column`] for `bool` columns,
+/// and for this year's money in `float64` columns (as `pd.read_csv` gives
+/// them): a float decided exactly without its text ([`cells::float_money`])
+/// is set, any other cell goes through [`read_household_cell`].
+fn household_number_column(
+    col: HouseholdColumn,
+    reader: &Reader<'_>,
+    slots: &mut [HouseholdSlot],
+    start: usize,
+) -> bool {
+    use HouseholdColumn as C;
+    let money: Option<fn(&mut Household) -> &mut Money> = match col {
+        C::IncomeWage => Some(|h| &mut h.income.wage),
+        C::IncomeOperating => Some(|h| &mut h.income.operating),
+        C::IncomeOperatingCost => Some(|h| &mut h.income.operating_cost),
+        C::IncomeProperty => Some(|h| &mut h.income.property),
+        C::IncomeTransfer => Some(|h| &mut h.income.transfer),
+        C::IncomeDibao => Some(|h| &mut h.income.dibao),
+        C::IncomeOneOffTransfer => Some(|h| &mut h.income.one_off_transfer),
+        C::RigidExpenses => Some(|h| &mut h.rigid_expenses),
+        C::AssetsDeposits => Some(|h| &mut h.assets.deposits),
+        _ => None,
+    };
+    if let Some(field) = money {
+        return reader.each_f64_mut(
+            slots,
+            |s| s.row,
+            |s, f| {
+                let Some(f) = f else { return };
+                match cells::float_money(f) {
+                    Some(m) => *field(&mut s.household) = m,
+                    None => read_household_cell(s, col, Some(Value::Float(f)), start),
+                }
+            },
+        );
+    }
+    let flag: Option<fn(&mut Household) -> &mut bool> = match col {
+        C::Relocated => Some(|h| &mut h.relocated),
+        C::GuaranteesFood => Some(|h| &mut h.guarantees.food),
+        C::GuaranteesClothing => Some(|h| &mut h.guarantees.clothing),
+        C::GuaranteesDrinkingWater => Some(|h| &mut h.guarantees.drinking_water),
+        C::AssetsCar => Some(|h| &mut h.assets.car),
+        C::AssetsCommercialHousing => Some(|h| &mut h.assets.commercial_housing),
+        C::AssetsBusiness => Some(|h| &mut h.assets.business),
+        C::AssetsPublicEmployee => Some(|h| &mut h.assets.public_employee),
+        _ => None,
+    };
+    match flag {
+        Some(field) => reader.each_bool_mut(
+            slots,
+            |s| s.row,
+            |s, b| {
+                if let Some(b) = b {
+                    *field(&mut s.household) = b;
+                }
+            },
+        ),
+        None => false,
+    }
+}
+
+/// Reads a member `bool` column the short way (a boolean cell is always
+/// its field's value); `false` when `col` is not a flag or the Arrow column
+/// not `bool`.
+fn member_bool_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [MemberSlot]) -> bool {
+    use MemberColumn as C;
+    let field: fn(&mut Member) -> &mut bool = match col {
+        C::Boarding => |m| &mut m.boarding,
+        C::MedicalInsurance => |m| &mut m.medical_insurance,
+        C::Dibao => |m| &mut m.dibao,
+        C::Veteran => |m| &mut m.veteran,
+        _ => return false,
+    };
+    reader.each_bool_mut(
+        slots,
+        |s| s.row,
+        |s, b| {
+            if let Some(b) = b {
+                *field(&mut s.member) = b;
+            }
+        },
+    )
 }
 
 /// Reads a member text column (ids, names, enum labels, dates written
@@ -895,7 +979,7 @@ fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
         })),
         C::DeceasedOn => read!(|s, t| parse_date(t).map(|d| s.member.deceased_on = Some(d))),
         C::MovedOutOn => read!(|s, t| parse_date(t).map(|d| s.member.moved_out_on = Some(d))),
-        _ => false,
+        _ => member_bool_column(col, reader, slots),
     }
 }
 
