@@ -58,6 +58,18 @@ macro_rules! cell_at {
     }};
 }
 
+/// Calls `f` with each of `items` and its row's cell of the typed array `a`
+/// (`wrap` of the value, or `None`), the row given by `row(item)`.
+macro_rules! each_cell {
+    ($items:expr, $row:expr, $f:ident, $a:expr, $wrap:expr) => {{
+        let a = $a;
+        for item in $items {
+            let i = $row(item);
+            $f(item, cell_at!(a, i, $wrap));
+        }
+    }};
+}
+
 /// `false` for a NaN float: NaN means absent.
 fn not_nan(v: &Value<'_>) -> bool {
     !matches!(v, Value::Float(f) if f.is_nan())
@@ -193,13 +205,9 @@ impl<'a> Reader<'a> {
         mut f: impl FnMut(&mut T, Option<Value<'_>>),
     ) {
         macro_rules! each {
-            ($a:expr, $wrap:expr) => {{
-                let a = $a;
-                for item in items {
-                    let i = row(item);
-                    f(item, cell_at!(a, i, $wrap));
-                }
-            }};
+            ($a:expr, $wrap:expr) => {
+                each_cell!(items, row, f, $a, $wrap)
+            };
         }
         match self {
             Reader::Null => items.iter_mut().for_each(|item| f(item, None)),
@@ -209,10 +217,8 @@ impl<'a> Reader<'a> {
             Reader::Bool(a) => each!(a, Value::Bool),
             Reader::I64(a) => each!(a, |v: i64| Value::Int(i128::from(v))),
             Reader::F64(a) => {
-                for item in items {
-                    let i = row(item);
-                    f(item, cell_at!(a, i, Value::Float).filter(not_nan));
-                }
+                let mut g = |item: &mut T, v: Option<Value<'_>>| f(item, v.filter(not_nan));
+                each_cell!(items, row, g, a, Value::Float);
             }
             Reader::Decimal(a, s) => each!(a, |v: i128| Value::Decimal(v, *s)),
             Reader::Date32(a) => each!(a, |d: i32| days(i64::from(d))),
@@ -234,22 +240,13 @@ impl<'a> Reader<'a> {
         row: impl Fn(&T) -> usize,
         mut f: impl FnMut(&mut T, Option<&str>),
     ) -> bool {
-        macro_rules! each {
-            ($a:expr) => {{
-                let a = $a;
-                for item in items {
-                    let i = row(item);
-                    f(item, cell_at!(a, i, |s| s));
-                }
-                true
-            }};
-        }
         match self {
-            Reader::Utf8(a) => each!(a),
-            Reader::LargeUtf8(a) => each!(a),
-            Reader::Utf8View(a) => each!(a),
-            _ => false,
+            Reader::Utf8(a) => each_cell!(items, row, f, a, |s| s),
+            Reader::LargeUtf8(a) => each_cell!(items, row, f, a, |s| s),
+            Reader::Utf8View(a) => each_cell!(items, row, f, a, |s| s),
+            _ => return false,
         }
+        true
     }
 
     /// [`Reader::each_text_mut`] for a `float64` column: `f` gets each
@@ -262,10 +259,8 @@ impl<'a> Reader<'a> {
         mut f: impl FnMut(&mut T, Option<f64>),
     ) -> bool {
         let Reader::F64(a) = self else { return false };
-        for item in items {
-            let i = row(item);
-            f(item, cell_at!(a, i, |v| v).filter(|v: &f64| !v.is_nan()));
-        }
+        let mut g = |item: &mut T, v: Option<f64>| f(item, v.filter(|v| !v.is_nan()));
+        each_cell!(items, row, g, a, |v| v);
         true
     }
 
@@ -277,10 +272,7 @@ impl<'a> Reader<'a> {
         mut f: impl FnMut(&mut T, Option<bool>),
     ) -> bool {
         let Reader::Bool(a) = self else { return false };
-        for item in items {
-            let i = row(item);
-            f(item, cell_at!(a, i, |v| v));
-        }
+        each_cell!(items, row, f, a, |v| v);
         true
     }
 
