@@ -1,8 +1,10 @@
 //! Runs the batch path once on a synthetic registry, for profilers
 //! (`perf record`, `valgrind --tool=callgrind`):
 //! `cargo run --release --example batch_profile -- 20000 1`
-//! (households, threads, and `float` to read money from float64 columns
-//! as pandas' `read_csv` gives them).
+//! (households, threads, and a column kind: `float` to read money from
+//! float64 columns, `pandas` for every column as `pd.read_csv` and
+//! `pyarrow.Table.from_pandas` give it: text as `large_utf8` (dates and
+//! `;`-separated lists too), money, years and grades as float64).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fupin_core::batch::{self, Options};
@@ -23,9 +25,14 @@ fn main() {
         ..SynthConfig::default()
     })
     .collect();
-    let (mut households, members) = batch::to_frames(&hh).unwrap();
-    if args.next().as_deref() == Some("float") {
-        households = float_money(&households);
+    let (mut households, mut members) = batch::to_frames(&hh).unwrap();
+    match args.next().as_deref() {
+        Some("float") => households = float_money(&households),
+        Some("pandas") => {
+            households = batch::as_read_csv(&households).unwrap();
+            members = batch::as_read_csv(&members).unwrap();
+        }
+        _ => {}
     }
     drop(hh);
     let policy = Policy::builtin("ningxia-2020").unwrap();

@@ -161,16 +161,125 @@ fn synth_county_batch_equals_record_path_on_one_and_two_threads() {
     let hh = synth(3_000, 11);
     let want = record_path(&hh);
     let (households, members) = batch::to_frames(&hh).unwrap();
+    same_on_one_and_two_threads(&households, &members, &want);
+}
+
+#[test]
+fn synth_county_in_read_csv_types_equals_record_path() {
+    // The frames as pandas hands them over: dates and lists as `;`-text,
+    // money, years and grades as float64. Every cell then takes the short
+    // text/float paths, and the decisions must still be the records'.
+    let hh = synth(3_000, 12);
+    let want = record_path(&hh);
+    let (households, members) = batch::to_frames(&hh).unwrap();
+    let (households, members) = (
+        batch::as_read_csv(&households).unwrap(),
+        batch::as_read_csv(&members).unwrap(),
+    );
+    let kind = |f: &Frame, name: &str| f.schema.field_with_name(name).unwrap().data_type().clone();
+    assert_eq!(kind(&households, "exit_steps"), DataType::LargeUtf8);
+    assert_eq!(kind(&households, "identified_on"), DataType::LargeUtf8);
+    assert_eq!(
+        kind(&households, "last_year_income_wage"),
+        DataType::Float64
+    );
+    assert_eq!(kind(&households, "credit_outstanding"), DataType::Float64);
+    assert_eq!(kind(&members, "disability_grade"), DataType::Float64);
+    same_on_one_and_two_threads(&households, &members, &want);
+}
+
+/// The frames' decisions on one and on two threads are `want`'s rows.
+fn same_on_one_and_two_threads(households: &Frame, members: &Frame, want: &[Vec<String>]) {
     for threads in [1, 2] {
-        let out = run(&households, &members, threads);
+        let out = run(households, members, threads);
         assert_eq!(out.failed, 0);
         assert!(out.orphan_members.is_empty());
         let got = rows(&out.batches);
         assert_eq!(got.len(), want.len());
-        for (g, w) in got.iter().zip(&want) {
+        for (g, w) in got.iter().zip(want) {
             assert_eq!(g, w);
         }
     }
+}
+
+#[test]
+fn bad_cells_read_the_short_way_fail_as_the_cell_reader_says() {
+    // One problem a row, each in a column read without a cell value; the
+    // last row is sound. 0.1 + 0.2 has more than two decimals; AAA is no
+    // rating; `bogus` no cause (item 1); 2020-02-30 no date (step 0);
+    // decimal128 scale 3 value 1234 is 1.234 yuan (three decimals).
+    let n = 6;
+    let ids: Vec<String> = (1..=n).map(|i| format!("H{i}")).collect();
+    let outstanding = Decimal128Array::from(vec![0i128, 0, 0, 0, 1234, 5000])
+        .with_precision_and_scale(12, 3)
+        .unwrap();
+    let households = frame(vec![
+        (
+            "id",
+            Arc::new(StringArray::from_iter_values(&ids)) as ArrayRef,
+        ),
+        (
+            "last_year_income_wage",
+            Arc::new(Float64Array::from(vec![0.1 + 0.2, 1.0, 1.0, 1.0, 1.0, 1.0])),
+        ),
+        (
+            "credit_rating",
+            strs(&[
+                Some("good"),
+                Some("AAA"),
+                Some("good"),
+                Some("good"),
+                Some("good"),
+                Some("fair"),
+            ]),
+        ),
+        (
+            "causes",
+            strs(&[
+                None,
+                None,
+                Some("illness;bogus"),
+                None,
+                None,
+                Some("illness；disability"),
+            ]),
+        ),
+        (
+            "exit_steps",
+            strs(&[
+                None,
+                None,
+                None,
+                Some("proposed:2020-02-30;verified:2020-03-01"),
+                None,
+                Some("proposed:2020-02-01;verified：2020-03-01"),
+            ]),
+        ),
+        ("credit_outstanding", Arc::new(outstanding)),
+    ]);
+    let out = run(&households, &one_member_each(n), 1);
+    assert_eq!(
+        column(&out, "error_code"),
+        [
+            "invalid_money",
+            "invalid_enum",
+            "invalid_enum",
+            "invalid_date",
+            "invalid_money",
+            "null"
+        ]
+    );
+    let msgs = column(&out, "error_message");
+    for (m, path) in msgs.iter().zip([
+        "last_year_income.wage: invalid money \"0.30000000000000004\"",
+        "credit.rating: invalid credit rating \"AAA\"",
+        "causes[1]: invalid cause \"bogus\"",
+        "exit_steps[0].on: invalid date \"2020-02-30\"",
+        "credit.outstanding: invalid money 1.234",
+    ]) {
+        assert!(m.starts_with(path), "{m}");
+    }
+    assert_eq!(out.failed, 5);
 }
 
 /// Splits a frame's one batch into batches of `n` rows.

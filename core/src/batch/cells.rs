@@ -38,8 +38,8 @@ use crate::error::ErrorCode;
 use crate::money::Money;
 use crate::record::ExitStep;
 use crate::record::read::{
-    CellRead, Problem, cause_item, date_text, exit_step_item, exit_steps_text, grade_of,
-    integer_text, items, label_text, money_text, year_of,
+    CellRead, Problem, cause_item, causes_text, date_text, exit_step_item, exit_steps_text,
+    grade_of, integer_text, label_text, money_text, year_of,
 };
 
 /// 10¹³ yuan in fen: input money must stay below it (interfaces.md §1).
@@ -249,6 +249,31 @@ impl<'a> Reader<'a> {
         true
     }
 
+    /// Calls `f` with the text of each row of `rows` in order (`None` when
+    /// null) and returns `true`; returns `false` (calling nothing) when the
+    /// column is not text.
+    pub(crate) fn each_text(
+        &self,
+        rows: std::ops::Range<usize>,
+        mut f: impl FnMut(Option<&'a str>),
+    ) -> bool {
+        macro_rules! each {
+            ($a:expr) => {{
+                let a = $a;
+                for i in rows {
+                    f(cell_at!(a, i, |s| s));
+                }
+            }};
+        }
+        match self {
+            Reader::Utf8(a) => each!(*a),
+            Reader::LargeUtf8(a) => each!(*a),
+            Reader::Utf8View(a) => each!(*a),
+            _ => return false,
+        }
+        true
+    }
+
     /// [`Reader::each_text_mut`] for a `float64` column: `f` gets each
     /// item and its row's float (`None` when null or NaN); `false` when the
     /// column is not `float64`.
@@ -261,6 +286,22 @@ impl<'a> Reader<'a> {
         let Reader::F64(a) = self else { return false };
         let mut g = |item: &mut T, v: Option<f64>| f(item, v.filter(|v| !v.is_nan()));
         each_cell!(items, row, g, a, |v| v);
+        true
+    }
+
+    /// [`Reader::each_text_mut`] for a `decimal128` column: `f` gets each
+    /// item and its row's value and scale (`None` when null); `false` when
+    /// the column is not `decimal128`.
+    pub(crate) fn each_decimal_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<(i128, i8)>),
+    ) -> bool {
+        let Reader::Decimal(a, scale) = self else {
+            return false;
+        };
+        each_cell!(items, row, f, a, |v| (v, *scale));
         true
     }
 
@@ -468,10 +509,26 @@ impl Value<'_> {
         match self {
             Value::Int(v) => Ok(i64::try_from(*v).ok()),
             Value::Str(s) => integer_text(s),
-            Value::Float(f) if f.is_finite() => integer_text(&float_text(*f)),
+            Value::Float(f) if f.is_finite() => match whole(*f) {
+                Some(v) => Ok(Some(v)),
+                None => integer_text(&float_text(*f)),
+            },
             _ => Err(self.wrong("an integer")),
         }
     }
+}
+
+/// A float holding a whole number from 0 to 10¹⁵ as that integer, the
+/// common case of a year or grade column that pandas made float64 (its
+/// text is those digits, so [`integer_text`] would give the same); `None`
+/// means "ask the text".
+#[allow(
+    clippy::float_arithmetic,
+    clippy::cast_possible_truncation,
+    reason = "an exact test: a whole double below 2⁵³ is exactly an i64"
+)]
+fn whole(f: f64) -> Option<i64> {
+    ((0.0..1e15).contains(&f) && f.trunc() == f).then_some(f as i64)
 }
 
 /// The fen of a float whose shortest round-trip text has at most two
@@ -533,7 +590,7 @@ fn float_text(f: f64) -> String {
 
 /// `v × 10^-scale` yuan as money, when it has at most two decimals, is not
 /// negative and is below 10¹³.
-fn decimal_money(v: i128, scale: i8) -> Result<Money, Problem> {
+pub(crate) fn decimal_money(v: i128, scale: i8) -> Result<Money, Problem> {
     let bad = |why: &str| {
         Problem::new(
             ErrorCode::InvalidMoney,
@@ -636,21 +693,17 @@ impl CellRead for Value<'_> {
     }
 
     fn grade(&self) -> Result<u8, Problem> {
-        let shown = match self {
+        grade_of(self.integer()?, || match self {
             Value::Str(s) => (*s).to_owned(),
             Value::Int(v) => v.to_string(),
             Value::Float(f) => float_text(*f),
             other => other.kind().into_owned(),
-        };
-        grade_of(self.integer()?, &shown)
+        })
     }
 
     fn causes(&self) -> Result<Vec<Cause>, Problem> {
         match self {
-            Value::Str(s) => items(s)
-                .enumerate()
-                .map(|(i, item)| cause_item(i, item, Cause::from_wire))
-                .collect(),
+            Value::Str(s) => causes_text(s, Cause::from_wire),
             Value::List(values, start, end) => (*start..*end)
                 .enumerate()
                 .map(|(i, k)| match values.get(k) {
@@ -789,6 +842,23 @@ mod tests {
             let text = Money::from_fen(fen).to_string();
             let f: f64 = text.parse().unwrap_or(f64::NAN);
             prop_assert_eq!(float_fen(f), Some(fen), "{}", text);
+        }
+
+        /// Whenever [`whole`] answers, the text gives the same integer.
+        #[test]
+        fn whole_agrees_with_the_text(
+            v in 0i64..2_000_000_000_000_000,
+            bits in any::<u64>(),
+            up in any::<bool>(),
+        ) {
+            #[allow(clippy::cast_precision_loss, clippy::float_arithmetic)]
+            let (exact, negative) = (v as f64, -(v as f64));
+            let near = if up { exact.next_up() } else { exact.next_down() };
+            for f in [exact, near, f64::from_bits(bits), negative] {
+                if let Some(w) = whole(f) {
+                    prop_assert_eq!(integer_text(&float_text(f)).ok().flatten(), Some(w), "{}", f);
+                }
+            }
         }
 
         /// Whenever the fast path answers, the text path gives the same money.

@@ -84,7 +84,7 @@ use arrow_schema::{ArrowError, Schema, SchemaRef};
 use chrono::NaiveDate;
 
 use self::cells::{Reader, Value};
-pub use self::convert::{claims_frame, to_frames};
+pub use self::convert::{as_read_csv, claims_frame, to_frames};
 pub use self::output::{MONEY_PRECISION, decision_schema, settlement_schema};
 use crate::enums::{HospitalLevel, Sex};
 use crate::error::{ErrorCode, RecordError};
@@ -453,8 +453,8 @@ pub fn evaluate(
             .iter()
             .find(|(c, _)| *c == MemberColumn::HouseholdId)
             .map(|(_, r)| r);
-        for row in 0..batch.num_rows() {
-            match key(hid, row) {
+        let mut add = |k| {
+            match k {
                 Some(k) => match runs.last_mut() {
                     Some(r) if r.key == k && r.first + r.len == g => r.len += 1,
                     _ => runs.push(Run {
@@ -466,20 +466,30 @@ pub fn evaluate(
                 None => keyless.push(g),
             }
             g += 1;
+        };
+        // Text keys (what frames hold) without a cell `Value` each: the
+        // join runs on one thread before the workers start.
+        let text =
+            hid.is_some_and(|r| r.each_text(0..batch.num_rows(), |t| add(t.map(Cow::Borrowed))));
+        if !text {
+            for row in 0..batch.num_rows() {
+                add(key(hid, row));
+            }
         }
     }
-    let hh_keys: Vec<Option<Cow<'_, str>>> = households
-        .batches
-        .iter()
-        .zip(&hh_readers)
-        .flat_map(|(batch, cols)| {
-            let id = cols
-                .iter()
-                .find(|(c, _)| *c == HouseholdColumn::Id)
-                .map(|(_, r)| r);
-            (0..batch.num_rows()).map(move |row| key(id, row))
-        })
-        .collect();
+    let mut hh_keys: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(households.num_rows());
+    for (batch, cols) in households.batches.iter().zip(&hh_readers) {
+        let id = cols
+            .iter()
+            .find(|(c, _)| *c == HouseholdColumn::Id)
+            .map(|(_, r)| r);
+        let rows = 0..batch.num_rows();
+        let text =
+            id.is_some_and(|r| r.each_text(rows.clone(), |t| hh_keys.push(t.map(Cow::Borrowed))));
+        if !text {
+            hh_keys.extend(rows.map(|row| key(id, row)));
+        }
+    }
     let joined = join(&hh_keys, &runs, keyless);
 
     let evaluator = Evaluator::new(policy, as_of);
@@ -786,7 +796,8 @@ fn household_text_column(
     start: usize,
 ) -> bool {
     use crate::date::parse_date;
-    use crate::enums::{Attribute, Housing, Status, WireEnum};
+    use crate::enums::{Attribute, Cause, CreditRating, ExitStepKind, Housing, Status, WireEnum};
+    use crate::record::read::{causes_text, credit, exit_steps_text};
     use HouseholdColumn as C;
     macro_rules! read {
         (|$h:ident, $t:ident| $set:expr) => {
@@ -825,20 +836,29 @@ fn household_text_column(
         C::IdentifiedOn => read!(|h, t| parse_date(t).map(|d| h.identified_on = Some(d))),
         C::ExitedOn => read!(|h, t| parse_date(t).map(|d| h.exited_on = Some(d))),
         C::ReturnedOn => read!(|h, t| parse_date(t).map(|d| h.returned_on = Some(d))),
+        C::CreditRating => read!(|h, t| CreditRating::from_wire(t).map(|v| credit(h).rating = v)),
+        C::Causes => read!(|h, t| causes_text(t, Cause::from_wire).ok().map(|v| h.causes = v)),
+        C::ExitSteps => read!(|h, t| {
+            exit_steps_text(t, ExitStepKind::from_wire)
+                .ok()
+                .map(|v| h.exit_steps = v)
+        }),
         _ => household_number_column(col, reader, slots, start),
     }
 }
 
 /// The household counterpart of [`member_bool_column`] for `bool` columns,
-/// and for this year's money in `float64` columns (as `pd.read_csv` gives
-/// them): a float decided exactly without its text ([`cells::float_money`])
-/// is set, any other cell goes through [`read_household_cell`].
+/// and for money in `float64` columns (as `pd.read_csv` gives them) or
+/// `decimal128` ones: a float decided exactly without its text
+/// ([`cells::float_money`]) or a decimal that is money is set, any other
+/// cell goes through [`read_household_cell`] (which gives its error).
 fn household_number_column(
     col: HouseholdColumn,
     reader: &Reader<'_>,
     slots: &mut [HouseholdSlot],
     start: usize,
 ) -> bool {
+    use crate::record::read::{credit, last_year};
     use HouseholdColumn as C;
     let money: Option<fn(&mut Household) -> &mut Money> = match col {
         C::IncomeWage => Some(|h| &mut h.income.wage),
@@ -848,8 +868,16 @@ fn household_number_column(
         C::IncomeTransfer => Some(|h| &mut h.income.transfer),
         C::IncomeDibao => Some(|h| &mut h.income.dibao),
         C::IncomeOneOffTransfer => Some(|h| &mut h.income.one_off_transfer),
+        C::LastYearIncomeWage => Some(|h| &mut last_year(h).wage),
+        C::LastYearIncomeOperating => Some(|h| &mut last_year(h).operating),
+        C::LastYearIncomeOperatingCost => Some(|h| &mut last_year(h).operating_cost),
+        C::LastYearIncomeProperty => Some(|h| &mut last_year(h).property),
+        C::LastYearIncomeTransfer => Some(|h| &mut last_year(h).transfer),
+        C::LastYearIncomeDibao => Some(|h| &mut last_year(h).dibao),
+        C::LastYearIncomeOneOffTransfer => Some(|h| &mut last_year(h).one_off_transfer),
         C::RigidExpenses => Some(|h| &mut h.rigid_expenses),
         C::AssetsDeposits => Some(|h| &mut h.assets.deposits),
+        C::CreditOutstanding => Some(|h| &mut credit(h).outstanding),
         _ => None,
     };
     if let Some(field) = money {
@@ -861,6 +889,16 @@ fn household_number_column(
                 match cells::float_money(f) {
                     Some(m) => *field(&mut s.household) = m,
                     None => read_household_cell(s, col, Some(Value::Float(f)), start),
+                }
+            },
+        ) || reader.each_decimal_mut(
+            slots,
+            |s| s.row,
+            |s, v| {
+                let Some((v, scale)) = v else { return };
+                match cells::decimal_money(v, scale) {
+                    Ok(m) => *field(&mut s.household) = m,
+                    Err(_) => read_household_cell(s, col, Some(Value::Decimal(v, scale)), start),
                 }
             },
         );

@@ -877,11 +877,13 @@ pub(crate) fn set_household(
     Ok(())
 }
 
-fn last_year(h: &mut Household) -> &mut Income {
+/// The household's last-year income, made (all zero) when it has none yet.
+pub(crate) fn last_year(h: &mut Household) -> &mut Income {
     h.last_year_income.get_or_insert_with(Income::default)
 }
 
-fn credit(h: &mut Household) -> &mut Credit {
+/// The household's credit, made (the defaults) when it has none yet.
+pub(crate) fn credit(h: &mut Household) -> &mut Credit {
     h.credit.get_or_insert_with(Credit::default)
 }
 
@@ -1211,16 +1213,17 @@ pub(crate) fn year_of(v: Option<i64>) -> Result<i32, Problem> {
 }
 
 fn grade(cell: &Cell) -> Result<u8, Problem> {
-    grade_of(integer(cell)?, &cell.shown())
+    grade_of(integer(cell)?, || cell.shown())
 }
 
-/// A disability grade from an integer (`None`: too large), `shown` as written.
-pub(crate) fn grade_of(v: Option<i64>, shown: &str) -> Result<u8, Problem> {
+/// A disability grade from an integer (`None`: too large), `shown` the
+/// cell as written (only made for the error).
+pub(crate) fn grade_of(v: Option<i64>, shown: impl FnOnce() -> String) -> Result<u8, Problem> {
     match v.and_then(|v| u8::try_from(v).ok()) {
         Some(g @ 1..=4) => Ok(g),
         _ => Err(Problem::new(
             ErrorCode::OutOfRange,
-            format!("disability grade {shown} is outside 1–4"),
+            format!("disability grade {} is outside 1–4", shown()),
         )),
     }
 }
@@ -1235,9 +1238,50 @@ fn population(cell: &Cell) -> Result<u64, Problem> {
     }
 }
 
-/// Splits a list cell on `;` or the full-width `；`.
-pub(crate) fn items(t: &str) -> impl Iterator<Item = &str> {
-    t.split([';', '；'])
+/// Splits a list cell on `;` or the full-width `；`, by one byte scan (the
+/// two-char pattern of `str::split` was a third of reading a list). `；` is
+/// EF BC 9B in UTF-8, and EF only ever starts a character, so a cut there
+/// is on a character boundary.
+pub(crate) fn items(t: &str) -> Items<'_> {
+    Items { rest: Some(t) }
+}
+
+/// The iterator of [`items`]: what is left of the text, `None` once the
+/// last item is given.
+pub(crate) struct Items<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Items<'a> {
+    /// At least as many as the items of `t` (a 9B byte may also be part of
+    /// another character), for a `Vec` made at its size.
+    pub(crate) fn count_hint(t: &str) -> usize {
+        1 + t.bytes().filter(|&b| b == b';' || b == 0x9B).count()
+    }
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let t = self.rest?;
+        let b = t.as_bytes();
+        let mut at = 0;
+        while let Some(&c) = b.get(at) {
+            let sep = match c {
+                b';' => 1,
+                0xEF if b.get(at + 1..at + 3) == Some(&[0xBC, 0x9B][..]) => 3,
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            };
+            self.rest = t.get(at + sep..);
+            return t.get(..at);
+        }
+        self.rest = None;
+        Some(t)
+    }
 }
 
 fn causes(cell: &Cell) -> Result<Vec<Cause>, Problem> {
@@ -1246,10 +1290,11 @@ fn causes(cell: &Cell) -> Result<Vec<Cause>, Problem> {
 
 /// `;`-separated causes, each read with `read`.
 pub(crate) fn causes_text(t: &str, read: fn(&str) -> Option<Cause>) -> Result<Vec<Cause>, Problem> {
-    items(t)
-        .enumerate()
-        .map(|(i, item)| cause_item(i, item, read))
-        .collect()
+    let mut out = Vec::with_capacity(Items::count_hint(t));
+    for (i, item) in items(t).enumerate() {
+        out.push(cause_item(i, item, read)?);
+    }
+    Ok(out)
 }
 
 /// The `i`-th cause of a list.
@@ -1273,10 +1318,11 @@ pub(crate) fn exit_steps_text(
     t: &str,
     read: fn(&str) -> Option<ExitStepKind>,
 ) -> Result<Vec<ExitStep>, Problem> {
-    items(t)
-        .enumerate()
-        .map(|(i, item)| exit_step_item(i, item, read))
-        .collect()
+    let mut out = Vec::with_capacity(Items::count_hint(t));
+    for (i, item) in items(t).enumerate() {
+        out.push(exit_step_item(i, item, read)?);
+    }
+    Ok(out)
 }
 
 /// `step:date` split at its first `:` or full-width `：`, by one byte scan
@@ -1314,7 +1360,28 @@ pub(crate) fn exit_step_item(
 
 #[cfg(test)]
 mod tests {
-    use super::split_step;
+    use super::{Items, items, split_step};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte scan cuts where `str::split` on both semicolons cuts,
+        /// and the size hint is never short.
+        #[test]
+        fn items_splits_as_str_split(t in "([a-z：:；;]|公示|率|盛){0,12}") {
+            let got: Vec<&str> = items(&t).collect();
+            let want: Vec<&str> = t.split([';', '；']).collect();
+            prop_assert!(Items::count_hint(&t) >= want.len());
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn items_keeps_empty_items_at_either_end() {
+        assert_eq!(items("").collect::<Vec<_>>(), [""]);
+        assert_eq!(items(";a；").collect::<Vec<_>>(), ["", "a", ""]);
+        // 率 is E7 8E 87, 盛 is E7 9B 9B: a 9B byte that is no separator.
+        assert_eq!(items("盛;率").collect::<Vec<_>>(), ["盛", "率"]);
+    }
 
     #[test]
     fn split_step_splits_at_the_first_colon_of_either_width() {
