@@ -153,6 +153,20 @@ impl Money {
         self.0
     }
 
+    /// The amount in fen when that fits an `i64` (always for input money,
+    /// below 10¹³ yuan): integer arithmetic on it is exact.
+    ///
+    /// ```
+    /// use fupin_core::Money;
+    /// assert_eq!(Money::from_fen(2_140_050).fen(), Some(2_140_050));
+    /// ```
+    pub fn fen(self) -> Option<i64> {
+        // Scale 2 always (`round_fen`, `from_fen`); checked anyway.
+        (self.0.scale() == 2)
+            .then(|| i64::try_from(self.0.mantissa()).ok())
+            .flatten()
+    }
+
     /// Whole yuan, for tests and examples.
     pub fn yuan(n: i64) -> Money {
         Money::from_decimal_rounded(Decimal::from(n))
