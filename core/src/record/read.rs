@@ -1256,7 +1256,7 @@ impl<'a> Items<'a> {
     /// At least as many as the items of `t` (a 9B byte may also be part of
     /// another character), for a `Vec` made at its size.
     pub(crate) fn count_hint(t: &str) -> usize {
-        1 + t.bytes().filter(|&b| b == b';' || b == 0x9B).count()
+        1 + memchr::memchr2_iter(b';', 0x9B, t.as_bytes()).count()
     }
 }
 
@@ -1266,13 +1266,14 @@ impl<'a> Iterator for Items<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let t = self.rest?;
         let b = t.as_bytes();
-        let mut at = 0;
-        while let Some(&c) = b.get(at) {
-            let sep = match c {
-                b';' => 1,
-                0xEF if b.get(at + 1..at + 3) == Some(&[0xBC, 0x9B][..]) => 3,
+        let mut from = 0;
+        while let Some(found) = b.get(from..).and_then(|r| memchr::memchr2(b';', 0xEF, r)) {
+            let at = from + found;
+            let sep = match b.get(at) {
+                Some(b';') => 1,
+                _ if b.get(at + 1..at + 3) == Some(&[0xBC, 0x9B][..]) => 3,
                 _ => {
-                    at += 1;
+                    from = at + 1;
                     continue;
                 }
             };
