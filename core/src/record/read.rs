@@ -1319,11 +1319,37 @@ pub(crate) fn exit_steps_text(
     t: &str,
     read: fn(&str) -> Option<ExitStepKind>,
 ) -> Result<Vec<ExitStep>, Problem> {
+    if let Some(steps) = plain_exit_steps(t, read) {
+        return Ok(steps);
+    }
     let mut out = Vec::with_capacity(Items::count_hint(t));
     for (i, item) in items(t).enumerate() {
         out.push(exit_step_item(i, item, read)?);
     }
     Ok(out)
+}
+
+/// The common spelling of an `exit_steps` list read in one pass:
+/// `step:YYYY-MM-DD` items joined by single `;` (half-width only). `None`
+/// for anything else, which [`exit_steps_text`] then reads item by item
+/// (and so gives its error); when this answers, that reading gives the same
+/// steps: each item is the text up to the next `;`, cut at its first `:`.
+fn plain_exit_steps(t: &str, read: fn(&str) -> Option<ExitStepKind>) -> Option<Vec<ExitStep>> {
+    let b = t.as_bytes();
+    let mut out = Vec::with_capacity(b.len() / 16 + 1);
+    let mut at = 0;
+    loop {
+        let colon = at + b.get(at..)?.iter().position(|&c| c == b':')?;
+        let step = read(t.get(at..colon)?)?;
+        let end = colon + 11;
+        let on = parse_date(t.get(colon + 1..end)?)?;
+        out.push(ExitStep { step, on });
+        match b.get(end) {
+            None => return Some(out),
+            Some(b';') => at = end + 1,
+            Some(_) => return None,
+        }
+    }
 }
 
 /// `step:date` split at its first `:` or full-width `：`, by one byte scan
@@ -1361,7 +1387,9 @@ pub(crate) fn exit_step_item(
 
 #[cfg(test)]
 mod tests {
-    use super::{Items, items, split_step};
+    use super::{
+        ExitStep, ExitStepKind, Items, exit_step_item, items, plain_exit_steps, split_step,
+    };
     use proptest::prelude::*;
 
     proptest! {
@@ -1373,6 +1401,57 @@ mod tests {
             let want: Vec<&str> = t.split([';', '；']).collect();
             prop_assert!(Items::count_hint(&t) >= want.len());
             prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest! {
+        /// Whenever the one-pass reading answers, the item-by-item reading
+        /// gives the same steps (both with the wire names and with labels).
+        #[test]
+        fn plain_exit_steps_agree_with_the_items(
+            t in "((proposed|verified|公示|announced|x)[:：]20(19|20)-0[1-9]-[0-3][0-9]x?[;；]?){0,4}",
+        ) {
+            use crate::enums::WireEnum;
+            for read in [ExitStepKind::from_wire, ExitStepKind::from_label] {
+                if let Some(steps) = plain_exit_steps(&t, read) {
+                    let by_items: Result<Vec<ExitStep>, _> = items(&t)
+                        .enumerate()
+                        .map(|(i, item)| exit_step_item(i, item, read))
+                        .collect();
+                    prop_assert_eq!(Some(steps), by_items.ok(), "{}", t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_exit_steps_take_only_the_common_spelling() {
+        use crate::date::parse_date;
+        use crate::enums::WireEnum;
+        let read = ExitStepKind::from_wire;
+        let on = |t| parse_date(t).unwrap_or_default();
+        assert_eq!(
+            plain_exit_steps("proposed:2020-01-01;verified:2020-01-05", read),
+            Some(vec![
+                ExitStep {
+                    step: ExitStepKind::Proposed,
+                    on: on("2020-01-01")
+                },
+                ExitStep {
+                    step: ExitStepKind::Verified,
+                    on: on("2020-01-05")
+                },
+            ])
+        );
+        for other in [
+            "",
+            "proposed:2020-01-01;",
+            "proposed:2020-01-01；verified:2020-01-05",
+            "proposed：2020-01-01",
+            "proposed:2020-01-011",
+            "proposed:2020-02-30",
+        ] {
+            assert_eq!(plain_exit_steps(other, read), None, "{other}");
         }
     }
 

@@ -82,7 +82,7 @@ pub fn id_number_findings(hh: &Household, out: &mut Vec<Finding>) {
 /// `true` if the steps present are not a prefix of the procedure's order, or
 /// a step is dated before the step before it.
 pub fn exit_steps_out_of_order(hh: &Household) -> bool {
-    let dates = step_dates(hh);
+    let dates = each_step_date(hh);
     let mut seen_gap = false;
     let mut last: Option<NaiveDate> = None;
     for d in dates {
@@ -101,10 +101,14 @@ pub fn exit_steps_out_of_order(hh: &Household) -> bool {
 
 /// The date of each step, in procedure order.
 pub fn step_dates(hh: &Household) -> Vec<Option<NaiveDate>> {
+    each_step_date(hh).collect()
+}
+
+/// [`step_dates`] one at a time, without a list.
+fn each_step_date(hh: &Household) -> impl Iterator<Item = Option<NaiveDate>> + '_ {
     ExitStepKind::ALL
         .iter()
         .map(|k| hh.exit_steps.iter().find(|s| s.step == *k).map(|s| s.on))
-        .collect()
 }
 
 /// `announced` fewer than `exit.publicity_days` days after `publicized`.
@@ -123,15 +127,11 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
     let p = ctx.p;
     let mut out = Vec::new();
     id_number_findings(hh, &mut out);
-    let heads: Vec<_> = ctx
-        .counted
-        .iter()
-        .filter(|m| m.relation == Relation::Head)
-        .collect();
-    if heads.is_empty() {
+    let mut heads = ctx.counted.iter().filter(|m| m.relation == Relation::Head);
+    if heads.next().is_none() {
         out.push(finding(FindingCode::NoHead, None, "relation"));
     }
-    for h in heads.iter().skip(1) {
+    for h in heads {
         out.push(finding(FindingCode::SeveralHeads, Some(&h.id), "relation"));
     }
     if hh.causes.first() == Some(&Cause::Illness)
