@@ -58,8 +58,10 @@ fn result<'py>(
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
     let columns = PyDict::new(py);
     if objects {
-        let mut strings = Interner::default();
         for (i, field) in schema.fields().iter().enumerate() {
+            // One interner a column: a column's codes are a handful, and
+            // a short list is searched in a few comparisons.
+            let mut strings = Interner::default();
             let parts: Vec<ArrayRef> = batches
                 .iter()
                 .filter_map(|b| b.columns().get(i).cloned())
@@ -79,10 +81,10 @@ fn result<'py>(
     Ok((table, columns))
 }
 
-/// One Python string per distinct text, for the closed sets of codes and
-/// field names (a few dozen): a short list searched in order is several
-/// times cheaper than hashing every cell, and past 64 texts nothing more is
-/// kept (such a column is not a code column).
+/// One Python string per distinct text of a column, for its closed set of
+/// codes or field names (a handful): a short list searched in order is
+/// several times cheaper than hashing every cell, and past 64 texts nothing
+/// more is kept (such a column is not a code column).
 #[derive(Default)]
 struct Interner {
     seen: Vec<(Box<str>, Py<PyString>)>,

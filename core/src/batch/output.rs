@@ -132,7 +132,7 @@ impl MoneyColumn {
     fn push(&mut self, m: Option<Money>) {
         match (self, m) {
             (MoneyColumn::Decimal(b), Some(m)) => b.append_value(fen(m)),
-            (MoneyColumn::Float(b), Some(m)) => b.append_value(fen_to_f64(fen(m))),
+            (MoneyColumn::Float(b), Some(m)) => b.append_value(money_to_f64(m)),
             (MoneyColumn::Decimal(b), None) => b.append_null(),
             (MoneyColumn::Float(b), None) => b.append_null(),
         }
@@ -160,17 +160,26 @@ fn fen(m: Money) -> i128 {
     }
 }
 
-/// `fen / 100` as the float nearest to the exact amount: both operands are
-/// exact (|fen| < 2⁵³) and IEEE division rounds correctly, so this is the
-/// float Python's `float("1234.50")` gives. Output only; no rule sees it.
+/// The money as the float nearest to the exact amount: `fen / 100` with
+/// both operands exact (|fen| < 2⁵³) and IEEE division rounding correctly,
+/// so this is the float Python's `float("1234.50")` gives. Output only; no
+/// rule sees it.
 #[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
-fn fen_to_f64(fen: i128) -> f64 {
-    // Through i64 when it fits (always, for money below 10^13 yuan): the
-    // i128 conversion is a software routine.
-    match i64::try_from(fen) {
-        Ok(f) => f as f64 / 100.0,
-        Err(_) => fen as f64 / 100.0,
+fn money_to_f64(m: Money) -> f64 {
+    match m.fen() {
+        Some(f) => f as f64 / 100.0,
+        None => wide_to_f64(fen(m)),
     }
+}
+
+/// [`money_to_f64`] of an amount beyond an `i64` of fen. Kept out of line:
+/// inlined, the compiler computed this software `i128` conversion for every
+/// amount and then picked the `i64` result.
+#[cold]
+#[inline(never)]
+#[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
+fn wide_to_f64(fen: i128) -> f64 {
+    fen as f64 / 100.0
 }
 
 fn days(d: NaiveDate) -> i32 {

@@ -237,12 +237,23 @@ def _no_cyclic_gc() -> Iterator[None]:
     a cycle) would otherwise set off collection after collection, each
     walking every object built so far (measured: a third of the time of the
     object columns for 1 000 000 households). Reference counting still frees
-    everything; the collector's previous state is restored."""
+    everything; the collector's previous state is restored.
+
+    On the way out the objects are moved straight to the oldest generation
+    (``gc.freeze()`` then ``gc.unfreeze()``), as if they had survived the
+    young collections they would otherwise go through: the next young
+    collection would walk all the new lists at once (measured for 1 000 000
+    households: 0.5–1 s inside ``evaluate_frame``, and again 0.7–1 s at the
+    caller's next allocations). Skipped when the caller has frozen objects
+    of its own (``gc.get_freeze_count()``), which ``unfreeze`` would release."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
