@@ -597,6 +597,13 @@ pub(crate) fn decimal_money(v: i128, scale: i8) -> Result<Money, Problem> {
             format!("invalid money {}: {why}", decimal_text(v, scale)),
         )
     };
+    // The usual cell, `decimal128(_, 2)` holding fen: no scaling.
+    if scale == 2
+        && (0..FEN_LIMIT).contains(&v)
+        && let Ok(fen) = i64::try_from(v)
+    {
+        return Ok(Money::from_fen(fen));
+    }
     if v < 0 {
         return Err(bad("money is never negative"));
     }
