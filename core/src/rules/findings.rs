@@ -11,7 +11,7 @@ use super::Ctx;
 use super::income::Income;
 use crate::decision::{Finding, FindingCode};
 use crate::enums::{Attribute, Cause, ExitStepKind, Health, Relation, Status, WireEnum};
-use crate::idnumber::check_id_number;
+use crate::idnumber::{check_id_number, sound_for};
 use crate::record::Household;
 
 /// Parameters this rule reads.
@@ -33,13 +33,9 @@ fn finding(code: FindingCode, person_id: Option<&str>, field: &str) -> Finding {
 /// table order then member order.
 pub fn id_number_findings(hh: &Household, out: &mut Vec<Finding>) {
     let sound = |m: &crate::record::Member| {
-        m.id_number.as_ref().is_none_or(|n| {
-            let c = check_id_number(n.expose());
-            c.well_formed
-                && c.checksum_ok
-                && c.birth_date == Some(m.birth_date)
-                && c.sex == Some(m.sex)
-        })
+        m.id_number
+            .as_ref()
+            .is_none_or(|n| sound_for(n.expose(), m.birth_date, m.sex))
     };
     // The usual household: every number sound, nothing to list.
     if hh.members.iter().all(sound) {
