@@ -285,7 +285,7 @@ def test_result_lists_skip_the_young_generations_and_a_callers_freeze_is_kept() 
     # they would sit in generation 0 (or 1, after one young collection).
     gc.collect()
     with _no_cyclic_gc():
-        made = [[] for _ in range(5000)]
+        made: list[list[int]] = [[] for _ in range(5000)]
     assert any(o is made[0] for o in gc.get_objects(generation=2))
     assert not any(o is made[-1] for o in gc.get_objects(generation=0))
     # Objects a caller froze stay frozen (unfreeze would release them).
