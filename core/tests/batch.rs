@@ -282,6 +282,83 @@ fn bad_cells_read_the_short_way_fail_as_the_cell_reader_says() {
     assert_eq!(out.failed, 5);
 }
 
+#[test]
+fn bad_list_items_read_the_short_way_fail_as_the_cell_reader_says() {
+    // `list<utf8>` causes and exit steps, one problem a row, the last two
+    // rows sound: `bogus` is no cause (item 1); a null item is no cause;
+    // 2020-02-30 no date (step 1); `proposed` alone has no date. Row 5's
+    // full-width colon and empty list, and row 6, are sound (the synthetic
+    // county in `to_frames` types checks what sound lists read as).
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    fn lists(rows: &[Option<&[Option<&str>]>]) -> ArrayRef {
+        let mut b = ListBuilder::new(StringBuilder::new());
+        for row in rows {
+            match row {
+                Some(items) => {
+                    for item in *items {
+                        b.values().append_option(*item);
+                    }
+                    b.append(true);
+                }
+                None => b.append(false),
+            }
+        }
+        Arc::new(b.finish())
+    }
+    let n = 6;
+    let ids: Vec<String> = (1..=n).map(|i| format!("H{i}")).collect();
+    let households = frame(vec![
+        (
+            "id",
+            Arc::new(StringArray::from_iter_values(&ids)) as ArrayRef,
+        ),
+        (
+            "causes",
+            lists(&[
+                Some(&[Some("illness"), Some("bogus")]),
+                Some(&[Some("illness"), None]),
+                None,
+                None,
+                Some(&[]),
+                Some(&[Some("disability"), Some("illness")]),
+            ]),
+        ),
+        (
+            "exit_steps",
+            lists(&[
+                None,
+                None,
+                Some(&[Some("proposed:2020-02-01"), Some("verified:2020-02-30")]),
+                Some(&[Some("proposed")]),
+                Some(&[Some("proposed：2020-02-01")]),
+                Some(&[Some("proposed:2020-02-01"), Some("verified:2020-03-01")]),
+            ]),
+        ),
+    ]);
+    let out = run(&households, &one_member_each(n), 1);
+    assert_eq!(
+        column(&out, "error_code"),
+        [
+            "invalid_enum",
+            "wrong_type",
+            "invalid_date",
+            "wrong_type",
+            "null",
+            "null"
+        ]
+    );
+    let msgs = column(&out, "error_message");
+    for (m, path) in msgs.iter().zip([
+        "causes[1]: invalid cause \"bogus\"",
+        "causes[1]: expected a cause, found null",
+        "exit_steps[1].on: invalid date \"2020-02-30\"",
+        "exit_steps[0]: invalid exit step \"proposed\"",
+    ]) {
+        assert!(m.starts_with(path), "{m}");
+    }
+    assert_eq!(out.failed, 4);
+}
+
 /// Splits a frame's one batch into batches of `n` rows.
 fn split(frame: &Frame, n: usize) -> Frame {
     let b = &frame.batches[0];

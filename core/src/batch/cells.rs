@@ -305,6 +305,57 @@ impl<'a> Reader<'a> {
         true
     }
 
+    /// [`Reader::each_text_mut`] for a list column of text items
+    /// (`list<utf8>` and its large and view kinds): `f` gets each item and
+    /// its row's items (`None` for a null item), or `None` when the row is
+    /// null; `false` (calling nothing) for any other column. The list and
+    /// item types are matched once for the whole block, and the items are
+    /// handed over in one reused buffer.
+    pub(crate) fn each_text_list_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<&[Option<&'a str>]>),
+    ) -> bool {
+        let mut buf: Vec<Option<&'a str>> = Vec::new();
+        macro_rules! each {
+            ($l:expr, $v:expr) => {{
+                let (l, v) = ($l, $v);
+                let o = l.value_offsets();
+                for item in items {
+                    let i = row(item);
+                    if i >= l.len() || l.is_null(i) {
+                        f(item, None);
+                        continue;
+                    }
+                    let (start, end) = match (o.get(i), o.get(i + 1)) {
+                        (Some(&a), Some(&z)) => (to_usize(a), to_usize(z)),
+                        _ => (0, 0),
+                    };
+                    buf.clear();
+                    buf.extend((start..end).map(|k| cell_at!(v, k, |s| s)));
+                    f(item, Some(&buf));
+                }
+            }};
+        }
+        macro_rules! list {
+            ($l:expr, $values:expr) => {
+                match $values {
+                    Reader::Utf8(v) => each!($l, *v),
+                    Reader::LargeUtf8(v) => each!($l, *v),
+                    Reader::Utf8View(v) => each!($l, *v),
+                    _ => return false,
+                }
+            };
+        }
+        match self {
+            Reader::List(l, values) => list!(*l, values.as_ref()),
+            Reader::LargeList(l, values) => list!(*l, values.as_ref()),
+            _ => return false,
+        }
+        true
+    }
+
     /// [`Reader::each_text_mut`] for a `bool` column.
     pub(crate) fn each_bool_mut<T>(
         &self,

@@ -797,7 +797,7 @@ fn household_text_column(
 ) -> bool {
     use crate::date::parse_date;
     use crate::enums::{Attribute, Cause, CreditRating, ExitStepKind, Housing, Status, WireEnum};
-    use crate::record::read::{causes_text, credit, exit_steps_text};
+    use crate::record::read::{causes_text, credit, exit_steps_text, plain_exit_step};
     use HouseholdColumn as C;
     macro_rules! read {
         (|$h:ident, $t:ident| $set:expr) => {
@@ -810,6 +810,25 @@ fn household_text_column(
                         && $set.is_none()
                     {
                         read_household_cell(s, col, Some(Value::Str($t)), start);
+                    }
+                },
+            )
+        };
+    }
+    // A list of text items (`list<utf8>`): set when every item reads the
+    // short way, else the whole cell goes through `read_household_cell`.
+    macro_rules! list {
+        (|$h:ident, $items:ident| $set:expr) => {
+            reader.each_text_list_mut(
+                slots,
+                |s| s.row,
+                |s, items| {
+                    let $h = &mut s.household;
+                    if let Some($items) = items
+                        && $set.is_none()
+                    {
+                        let cell = reader.get(s.row);
+                        read_household_cell(s, col, cell, start);
                     }
                 },
             )
@@ -837,14 +856,38 @@ fn household_text_column(
         C::ExitedOn => read!(|h, t| parse_date(t).map(|d| h.exited_on = Some(d))),
         C::ReturnedOn => read!(|h, t| parse_date(t).map(|d| h.returned_on = Some(d))),
         C::CreditRating => read!(|h, t| CreditRating::from_wire(t).map(|v| credit(h).rating = v)),
-        C::Causes => read!(|h, t| causes_text(t, Cause::from_wire).ok().map(|v| h.causes = v)),
-        C::ExitSteps => read!(|h, t| {
-            exit_steps_text(t, ExitStepKind::from_wire)
-                .ok()
-                .map(|v| h.exit_steps = v)
-        }),
+        C::Causes => {
+            read!(|h, t| causes_text(t, Cause::from_wire).ok().map(|v| h.causes = v))
+                || list!(
+                    |h, items| each_item(items, |t| t.and_then(Cause::from_wire))
+                        .map(|v| h.causes = v)
+                )
+        }
+        C::ExitSteps => {
+            read!(|h, t| {
+                exit_steps_text(t, ExitStepKind::from_wire)
+                    .ok()
+                    .map(|v| h.exit_steps = v)
+            }) || list!(|h, items| each_item(items, |t| {
+                t.and_then(|t| plain_exit_step(t, ExitStepKind::from_wire))
+            })
+            .map(|v| h.exit_steps = v))
+        }
         _ => household_number_column(col, reader, slots, start),
     }
+}
+
+/// `read` of every item, in a `Vec` made at its size; `None` as soon as an
+/// item reads `None`.
+fn each_item<T>(
+    items: &[Option<&str>],
+    read: impl Fn(Option<&str>) -> Option<T>,
+) -> Option<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len());
+    for &t in items {
+        out.push(read(t)?);
+    }
+    Some(out)
 }
 
 /// The household counterpart of [`member_bool_column`] for `bool` columns,

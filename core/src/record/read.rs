@@ -1339,17 +1339,41 @@ fn plain_exit_steps(t: &str, read: fn(&str) -> Option<ExitStepKind>) -> Option<V
     let mut out = Vec::with_capacity(b.len() / 16 + 1);
     let mut at = 0;
     loop {
-        let colon = at + b.get(at..)?.iter().position(|&c| c == b':')?;
-        let step = read(t.get(at..colon)?)?;
-        let end = colon + 11;
-        let on = parse_date(t.get(colon + 1..end)?)?;
-        out.push(ExitStep { step, on });
+        let (step, end) = plain_step_at(t, at, read)?;
+        out.push(step);
         match b.get(end) {
             None => return Some(out),
             Some(b';') => at = end + 1,
             Some(_) => return None,
         }
     }
+}
+
+/// The `step:YYYY-MM-DD` starting at byte `at` of `t` (the step up to the
+/// first `:` after `at`, then a date of exactly ten bytes), and the byte
+/// just after its date.
+fn plain_step_at(
+    t: &str,
+    at: usize,
+    read: fn(&str) -> Option<ExitStepKind>,
+) -> Option<(ExitStep, usize)> {
+    let colon = at + t.as_bytes().get(at..)?.iter().position(|&c| c == b':')?;
+    let step = read(t.get(at..colon)?)?;
+    let end = colon + 11;
+    let on = parse_date(t.get(colon + 1..end)?)?;
+    Some((ExitStep { step, on }, end))
+}
+
+/// One item of an exit-step list in the common spelling, `step:YYYY-MM-DD`
+/// and nothing more, read in one pass; `None` for anything else, which
+/// [`exit_step_item`] then reads (and so gives its error). When this
+/// answers, [`exit_step_item`] gives the same step.
+pub(crate) fn plain_exit_step(
+    item: &str,
+    read: fn(&str) -> Option<ExitStepKind>,
+) -> Option<ExitStep> {
+    let (step, end) = plain_step_at(item, 0, read)?;
+    (end == item.len()).then_some(step)
 }
 
 /// `step:date` split at its first `:` or full-width `：`, by one byte scan
@@ -1388,7 +1412,8 @@ pub(crate) fn exit_step_item(
 #[cfg(test)]
 mod tests {
     use super::{
-        ExitStep, ExitStepKind, Items, exit_step_item, items, plain_exit_steps, split_step,
+        ExitStep, ExitStepKind, Items, exit_step_item, items, plain_exit_step, plain_exit_steps,
+        split_step,
     };
     use proptest::prelude::*;
 
@@ -1419,6 +1444,30 @@ mod tests {
                         .map(|(i, item)| exit_step_item(i, item, read))
                         .collect();
                     prop_assert_eq!(Some(steps), by_items.ok(), "{}", t);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// Whenever the one-pass reading of a list item answers,
+        /// `exit_step_item` gives the same step; and it answers for every
+        /// item of the common spelling.
+        #[test]
+        fn plain_exit_step_agrees_with_exit_step_item(
+            t in "(proposed|verified|公示|x)?[:：]?20(19|20)-[01][0-9]-[0-3][0-9]x?([;:]x)?",
+        ) {
+            use crate::enums::WireEnum;
+            for read in [ExitStepKind::from_wire, ExitStepKind::from_label] {
+                let item = exit_step_item(0, &t, read).ok();
+                match plain_exit_step(&t, read) {
+                    Some(step) => prop_assert_eq!(Some(step), item, "{}", t),
+                    None => {
+                        let common = t.bytes().filter(|&b| b == b':').count() == 1
+                            && !t.contains('：')
+                            && t.len() == t.find(':').unwrap_or(0) + 11;
+                        prop_assert!(!(common && item.is_some()), "{}", t);
+                    }
                 }
             }
         }
