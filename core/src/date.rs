@@ -162,6 +162,24 @@ mod tests {
         }
     }
 
+    /// Every day 0-32 of every month 0-13 of the years around the
+    /// registry's and of every century (leap years by 4, 100 and 400),
+    /// written `YYYY-MM-DD`, reads as the reference reads it.
+    #[test]
+    fn parse_date_agrees_with_the_reference_on_the_calendar() {
+        let years = (1890..=2110)
+            .chain((0..=9999).step_by(100))
+            .chain([1, 4, 9996, 9999]);
+        for y in years {
+            for m in 0..=13 {
+                for day in 0..=32 {
+                    let t = format!("{y:04}-{m:02}-{day:02}");
+                    assert_eq!(parse_date(&t), reference(&t), "{t}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn only_the_strict_form_is_a_date() {
         for bad in [
