@@ -41,9 +41,36 @@ pub fn round_fen(x: Decimal) -> Decimal {
         r = Decimal::ZERO;
     }
     if r.scale() != 2 {
-        r.rescale(2);
+        // A whole or one-decimal amount (a parameter, a count times one)
+        // scaled by hand: `rescale` was most of rounding such amounts.
+        match decimal_fen(r) {
+            Some(fen) => r = Decimal::new(fen, 2),
+            None => r.rescale(2),
+        }
     }
     r
+}
+
+/// `d` in whole fen when it has at most two decimals and that fits an
+/// `i64` (always for input money and the built-in parameters); `None`
+/// otherwise, and the caller takes its decimal path.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use fupin_core::money::decimal_fen;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(decimal_fen(d("4560")), Some(456_000));
+/// assert_eq!(decimal_fen(d("-0.5")), Some(-50));
+/// assert_eq!(decimal_fen(d("0.125")), None);
+/// ```
+pub fn decimal_fen(d: Decimal) -> Option<i64> {
+    let m = i64::try_from(d.mantissa()).ok()?;
+    match d.scale() {
+        2 => Some(m),
+        1 => m.checked_mul(10),
+        0 => m.checked_mul(100),
+        _ => None,
+    }
 }
 
 /// An amount of money in yuan, with at most two decimals.
@@ -357,6 +384,33 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    proptest! {
+        /// `round_fen` agrees with rust_decimal's own rounding and
+        /// rescaling (the reference) on amounts of 0 to 6 decimals, and
+        /// `decimal_fen` reads back every amount of at most two decimals.
+        #[test]
+        fn round_fen_agrees_with_round_and_rescale(m in any::<i64>(), scale in 0u32..=6) {
+            let x = Decimal::new(m, scale);
+            let mut want = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            if want.is_zero() {
+                want = Decimal::ZERO;
+            }
+            want.rescale(2);
+            let got = round_fen(x);
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(got.scale(), 2);
+            prop_assert_eq!(got.to_string(), want.to_string());
+            if let Ok(fen) = i64::try_from(want.mantissa()) {
+                prop_assert_eq!(decimal_fen(got), Some(fen));
+            }
+            if scale <= 2 {
+                prop_assert_eq!(decimal_fen(x).map(|f| Decimal::new(f, 2)), m.checked_mul(10i64.pow(2 - scale)).map(|f| Decimal::new(f, 2)));
+            } else {
+                prop_assert_eq!(decimal_fen(x), None);
+            }
+        }
     }
 
     #[test]

@@ -89,6 +89,27 @@ fn per_capita_fen(x: i64, n: i64) -> Option<i64> {
     })
 }
 
+/// `round_fen(net(i) / n)` (R-INC-1 then R-INC-2 for a size `n`): in whole
+/// fen when [`net_fen`] answers, else by the decimal chain. Monitoring's
+/// last-year per-capita income.
+pub fn per_capita_net(i: &IncomeRecord, n: usize) -> Result<Decimal, ArithmeticError> {
+    let fen = i64::try_from(n)
+        .ok()
+        .filter(|&n| n > 0)
+        .and_then(|n| per_capita_fen(net_fen(i)?, n));
+    match fen {
+        Some(f) => Ok(Decimal::new(f, 2)),
+        None => per_capita(net_income(i)?, Decimal::from(n)),
+    }
+}
+
+/// `round_fen(x / n)` for `x` in whole fen, `n > 0`: [`per_capita_fen`]
+/// for other divisions that are the last operation before rounding (the
+/// dibao benefit's `/ 12`).
+pub(crate) fn fen_quotient(x: i64, n: i64) -> Option<i64> {
+    per_capita_fen(x, n)
+}
+
 /// The income figures in whole fen, when [`net_fen`] answers and there is
 /// someone to share it: the same figures as the decimal chain of
 /// [`compute`], at a fraction of its cost.
@@ -175,6 +196,10 @@ mod tests {
             let excl = per_capita(net - dibao.as_decimal(), n).unwrap();
             prop_assert_eq!(fast.pci_excl_dibao, excl);
             prop_assert_eq!(fast.pci_excl_dibao.to_string(), excl.to_string());
+            // Monitoring's last-year figure, the same way.
+            let last = per_capita_net(&i, size).unwrap();
+            prop_assert_eq!(last, per_capita(net, n).unwrap());
+            prop_assert_eq!(last.to_string(), fast.pci.to_string());
         }
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::Ctx;
-use super::income::{Income, net_income, per_capita};
+use super::income::{Income, per_capita_net};
 use crate::decision::{MonitoringCategory, MonitoringDecision, Trigger};
 use crate::enums::Status;
 use crate::error::ArithmeticError;
@@ -24,7 +24,7 @@ pub const PARAMETERS: &[&str] = &[
 /// `last_pci = round_fen(last_net / N)` (this year's `N`), if last year's income is given.
 pub fn last_pci(ctx: &Ctx<'_>) -> Result<Option<Decimal>, ArithmeticError> {
     match &ctx.hh.last_year_income {
-        Some(last) => Ok(Some(per_capita(net_income(last)?, ctx.n())?)),
+        Some(last) => Ok(Some(per_capita_net(last, ctx.counted.len())?)),
         None => Ok(None),
     }
 }
