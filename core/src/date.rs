@@ -47,10 +47,19 @@ pub fn policy_year(d: NaiveDate) -> i32 {
 /// ```
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     let mut years = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+    if day_key(on) < day_key(birth) {
         years -= 1;
     }
     years
+}
+
+/// A date's (month, day) as one number that orders as the pair does: its
+/// day of the year in a leap year (1 March is 61 in every year). chrono
+/// finds a month and day through a table; the day of the year and the
+/// leap flag are bits of the date itself.
+fn day_key(d: NaiveDate) -> u32 {
+    let o = d.ordinal();
+    if !d.leap_year() && o > 59 { o + 1 } else { o }
 }
 
 struct DateVisitor;
@@ -197,6 +206,53 @@ mod tests {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
         assert_eq!(d("0001-01-01").year(), 1);
+    }
+
+    /// The (month, day) comparison of the definition, the reference for
+    /// [`age_on`].
+    fn age_reference(birth: NaiveDate, on: NaiveDate) -> i32 {
+        let mut years = on.year() - birth.year();
+        if (on.month(), on.day()) < (birth.month(), birth.day()) {
+            years -= 1;
+        }
+        years
+    }
+
+    /// Every birth date of six years with two leap years against every day
+    /// of three years with one, and 28 February to 1 March of the century
+    /// years 1900 (common) and 2000 (leap) against each other.
+    #[test]
+    fn age_agrees_with_the_month_day_comparison() {
+        let days = |from: &str, to: &str| {
+            let (mut d, to) = (d(from), d(to));
+            let mut all = Vec::new();
+            while d <= to {
+                all.push(d);
+                d = d.succ_opt().unwrap();
+            }
+            all
+        };
+        let on = days("2019-01-01", "2021-12-31");
+        for b in days("2003-01-01", "2008-12-31") {
+            for &o in &on {
+                assert_eq!(age_on(b, o), age_reference(b, o), "{b} {o}");
+            }
+        }
+        let edges: Vec<NaiveDate> = [
+            "1900-02-28",
+            "1900-03-01",
+            "2000-02-28",
+            "2000-02-29",
+            "2000-03-01",
+        ]
+        .iter()
+        .map(|t| d(t))
+        .collect();
+        for &b in &edges {
+            for &o in &edges {
+                assert_eq!(age_on(b, o), age_reference(b, o), "{b} {o}");
+            }
+        }
     }
 
     #[test]
