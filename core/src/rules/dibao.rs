@@ -8,8 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::Ctx;
-use super::income::Income;
-use super::income::fen_quotient;
+use super::income::{Income, per_capita_fen};
 use crate::decision::{DibaoCode, DibaoDecision};
 use crate::error::ArithmeticError;
 use crate::money::{CheckedDecimal, Money, decimal_fen, round_fen};
@@ -96,7 +95,7 @@ pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> Result<DibaoDecision, ArithmeticEr
 fn benefit_fen(s: Decimal, pci_excl_dibao: Decimal, covered: usize) -> Option<i64> {
     let gap = decimal_fen(s)?.checked_sub(decimal_fen(pci_excl_dibao)?)?;
     let total = gap.checked_mul(i64::try_from(covered).ok()?)?;
-    fen_quotient(total, 12)
+    per_capita_fen(total, 12)
 }
 
 /// The monthly benefit by the decimal chain: multiply before dividing; the

@@ -74,10 +74,11 @@ fn net_fen(i: &IncomeRecord) -> Option<i64> {
 }
 
 /// [`per_capita`] in whole fen: `x / n` rounded half away from zero, for
-/// `n > 0`. The same as rounding the decimal quotient: its digits past the
-/// fen are `r / n` (remainder `r`), exact when that is one half, and else at
-/// least `1 / 2n` away from it, far beyond the quotient's 28 digits.
-fn per_capita_fen(x: i64, n: i64) -> Option<i64> {
+/// `n > 0` (also the dibao benefit's `/ 12`). The same as rounding the
+/// decimal quotient: its digits past the fen are `r / n` (remainder `r`),
+/// exact when that is one half, and else at least `1 / 2n` away from it,
+/// far beyond the quotient's 28 digits.
+pub(crate) fn per_capita_fen(x: i64, n: i64) -> Option<i64> {
     let (q, r) = (x.checked_div(n)?, x.checked_rem(n)?);
     let up = r.unsigned_abs().checked_mul(2)? >= n.unsigned_abs();
     Some(if !up {
@@ -101,13 +102,6 @@ pub fn per_capita_net(i: &IncomeRecord, n: usize) -> Result<Decimal, ArithmeticE
         Some(f) => Ok(Decimal::new(f, 2)),
         None => per_capita(net_income(i)?, Decimal::from(n)),
     }
-}
-
-/// `round_fen(x / n)` for `x` in whole fen, `n > 0`: [`per_capita_fen`]
-/// for other divisions that are the last operation before rounding (the
-/// dibao benefit's `/ 12`).
-pub(crate) fn fen_quotient(x: i64, n: i64) -> Option<i64> {
-    per_capita_fen(x, n)
 }
 
 /// The income figures in whole fen, when [`net_fen`] answers and there is
