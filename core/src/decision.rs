@@ -3,6 +3,7 @@
 //! code, in the spec's order.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 mod json;
@@ -199,7 +200,7 @@ pub struct Finding {
     /// The code.
     pub code: FindingCode,
     /// The member concerned, or `None` for the household.
-    pub person_id: Option<String>,
+    pub person_id: Option<CompactString>,
     /// The field concerned (`id_number`, `assets.car`, …).
     pub field: String,
 }
@@ -282,7 +283,7 @@ pub struct CreditDecision {
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The household's id.
-    pub household_id: String,
+    pub household_id: CompactString,
     /// The assessment date.
     #[serde(with = "crate::date::serde_date")]
     pub as_of: NaiveDate,

@@ -51,6 +51,8 @@ pub mod stats;
 pub mod synth;
 pub mod trace;
 
+/// The inline-when-short string type of record ids and place names.
+pub use compact_str::CompactString;
 pub use decision::Decision;
 pub use error::{ArithmeticError, Error, ErrorCode, PolicyError, RecordError};
 pub use idnumber::{IdCheck, check_id_number};

@@ -103,11 +103,11 @@ macro_rules! personal_string {
     ($(#[$doc:meta])* $ty:ident, $mask:path) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, Default)]
-        pub struct $ty(String);
+        pub struct $ty(compact_str::CompactString);
 
         impl $ty {
             /// Wraps a raw value.
-            pub fn new(raw: impl Into<String>) -> Self {
+            pub fn new(raw: impl Into<compact_str::CompactString>) -> Self {
                 Self(raw.into())
             }
             /// The raw, unmasked value. Use it for computation and for
@@ -141,7 +141,7 @@ macro_rules! personal_string {
 
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map(Self)
+                compact_str::CompactString::deserialize(d).map(Self)
             }
         }
     };

@@ -1333,9 +1333,9 @@ impl Synth {
         }
 
         Household {
-            id: format!("H{:07}", index + 1),
-            town: town.to_owned(),
-            village: village.to_owned(),
+            id: format!("H{:07}", index + 1).into(),
+            town: town.to_owned().into(),
+            village: village.to_owned().into(),
             attribute,
             status,
             identified_on,
@@ -1664,7 +1664,7 @@ impl Synth {
             };
             if let Some(p) = person {
                 let base = Stay {
-                    person: p.id.clone(),
+                    person: p.id.to_string(),
                     admitted_on: this_year(d),
                     level: HospitalLevel::Provincial,
                     total: 0,
@@ -1748,7 +1748,7 @@ impl Synth {
                 };
                 let sick = p.health != Health::Healthy;
                 stays.push(Stay {
-                    person: p.id.clone(),
+                    person: p.id.to_string(),
                     admitted_on: if d.chance(60) {
                         last_year(d)
                     } else {

@@ -111,7 +111,7 @@ fn expected(d: &Decision) -> Vec<String> {
         })
         .collect();
     vec![
-        d.household_id.clone(),
+        d.household_id.to_string(),
         d.as_of.to_string(),
         d.size.to_string(),
         d.net_income.to_string(),

@@ -757,9 +757,9 @@ proptest! {
         pids in prop::collection::vec(any_id(), 7),
     ) {
         let Ok(mut h) = parse_household(l.as_bytes()) else { return Ok(()) };
-        h.id = hid;
+        h.id = hid.into();
         for (m, id) in h.members.iter_mut().zip(pids) {
-            m.id = id;
+            m.id = id.into();
         }
         let policy = Policy::builtin("ningxia-2020").unwrap();
         let eval = Evaluator::new(&policy, as_of);

@@ -738,9 +738,9 @@ fn arb_household() -> impl Strategy<Value = Household> {
             )| {
                 use fupin_core::enums::{Cause, ExitStepKind, WireEnum};
                 Household {
-                    id,
-                    town,
-                    village,
+                    id: id.into(),
+                    town: town.into(),
+                    village: village.into(),
                     attribute: Attribute::ALL[a],
                     status: Status::ALL[st],
                     identified_on,

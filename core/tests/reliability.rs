@@ -386,7 +386,7 @@ proptest! {
             match parsed.and_then(|hh| eval.evaluate(&hh, explain).map(|d| (hh, d))) {
                 Ok((hh, d)) => {
                     prop_assert_eq!(&d.household_id, &hh.id);
-                    prop_assert_eq!(Some(hh.id.clone()), expected_id(l));
+                    prop_assert_eq!(Some(hh.id.to_string()), expected_id(l));
                     let mut out = Vec::new();
                     d.write_json(&mut out).unwrap();
                     let v: Value = serde_json::from_slice(&out).unwrap();
@@ -456,7 +456,7 @@ proptest! {
                     prop_assert!(alone.is_ok());
                     for f in findings {
                         if let Some(p) = &f.person_id {
-                            prop_assert!(hh.members.iter().any(|m| &m.id == p), "{}", p);
+                            prop_assert!(hh.members.iter().any(|m| m.id == p), "{}", p);
                         }
                     }
                 }

@@ -67,7 +67,7 @@ fn town_counts_are_the_seeds(seed: u64) {
     let mut got: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut listed = 0u64;
     for (h, _) in county(seed, 1662) {
-        let e = got.entry(h.town.clone()).or_default();
+        let e = got.entry(h.town.to_string()).or_default();
         e.0 += 1;
         e.1 += h.size_on(as_of) as u64;
         listed += h.members.len() as u64;
@@ -118,7 +118,7 @@ fn villages_have_the_listed_populations() {
     let known: HashSet<(String, String)> =
         rows.iter().map(|r| (r.1.clone(), r.0.clone())).collect();
     for (h, _) in county(2020, 1662) {
-        assert!(known.contains(&(h.town.clone(), h.village.clone())));
+        assert!(known.contains(&(h.town.to_string(), h.village.to_string())));
     }
 }
 
@@ -133,7 +133,7 @@ fn scaled_counties_keep_the_shape_and_exact_totals() {
         let plan = s.plan().to_vec();
         let mut got: BTreeMap<String, (u64, u64)> = BTreeMap::new();
         for h in s {
-            let e = got.entry(h.town.clone()).or_default();
+            let e = got.entry(h.town.to_string()).or_default();
             e.0 += 1;
             e.1 += h.size_on(as_of) as u64;
         }

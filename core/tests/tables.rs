@@ -568,7 +568,7 @@ fn members_join_by_household_id_and_orphans_are_reported() {
             .unwrap()
             .members
             .iter()
-            .map(|m| m.id.clone())
+            .map(|m| m.id.to_string())
             .collect()
     };
     assert_eq!(ids(0), ["P3"]);

@@ -476,7 +476,7 @@ impl PyDecision {
             }
         };
         let rows: Vec<(&str, String)> = vec![
-            ("household_id", d.household_id.clone()),
+            ("household_id", d.household_id.to_string()),
             ("as_of", d.as_of.to_string()),
             ("size", d.size.to_string()),
             ("net_income", d.net_income.to_string()),

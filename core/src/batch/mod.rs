@@ -711,7 +711,7 @@ impl Block {
             self.households.push(match first {
                 Some(mut e) => {
                     e.message = scrub_personal(&e.message, &h.members);
-                    Err(e.with_record_id(Some(h.id).filter(|id| !id.is_empty())))
+                    Err(e.with_record_id(Some(h.id.into_string()).filter(|id| !id.is_empty())))
                 }
                 None => Ok(h),
             });
@@ -836,15 +836,15 @@ fn household_text_column(
     }
     match col {
         C::Id => read!(|h, t| {
-            h.id = t.to_owned();
+            h.id = t.into();
             Some(())
         }),
         C::Town => read!(|h, t| {
-            h.town = t.to_owned();
+            h.town = t.into();
             Some(())
         }),
         C::Village => read!(|h, t| {
-            h.village = t.to_owned();
+            h.village = t.into();
             Some(())
         }),
         C::Attribute => read!(|h, t| Attribute::from_wire(t).map(|v| h.attribute = v)),
@@ -1037,16 +1037,16 @@ fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
     }
     match col {
         C::Id => read!(|s, t| {
-            s.member.id = t.to_owned();
+            s.member.id = t.into();
             mark(s, 0);
             Some(())
         }),
         C::IdNumber => read!(|s, t| {
-            s.member.id_number = Some(IdNumber::new(t.to_owned()));
+            s.member.id_number = Some(IdNumber::new(t));
             Some(())
         }),
         C::Name => read!(|s, t| {
-            s.member.name = PersonName::new(t.to_owned());
+            s.member.name = PersonName::new(t);
             Some(())
         }),
         C::Relation => label!(relation, Relation, None::<usize>),

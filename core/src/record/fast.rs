@@ -484,13 +484,13 @@ impl<'a> Scan<'a> {
             |s, key| {
                 match key {
                     0 => {
-                        h.id = s.string()?;
+                        h.id = s.string()?.into();
                     }
                     1 => {
-                        h.town = s.string()?;
+                        h.town = s.string()?.into();
                     }
                     2 => {
-                        h.village = s.string()?;
+                        h.village = s.string()?.into();
                     }
                     3 => {
                         h.attribute = s.wire()?;
@@ -714,7 +714,7 @@ impl<'a> Scan<'a> {
             |s, key| {
                 match key {
                     0 => {
-                        m.id = s.string()?;
+                        m.id = s.string()?.into();
                     }
                     1 => {
                         m.id_number = if s.null() {

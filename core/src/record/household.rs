@@ -1,6 +1,7 @@
 //! A household record (interfaces.md §2.1) and its validation.
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::member::{Member, yes};
@@ -15,13 +16,13 @@ use crate::money::Money;
 #[serde(deny_unknown_fields)]
 pub struct Household {
     /// Household number (户编号), unique.
-    pub id: String,
+    pub id: CompactString,
     /// Town or township (乡镇).
     #[serde(default)]
-    pub town: String,
+    pub town: CompactString,
     /// Administrative village (行政村).
     #[serde(default)]
-    pub village: String,
+    pub village: CompactString,
     /// 贫困户属性.
     #[serde(default = "default_attribute")]
     pub attribute: Attribute,
@@ -216,9 +217,9 @@ impl Household {
     /// which then fill in what the input gives.
     pub(crate) fn with_defaults() -> Household {
         Household {
-            id: String::new(),
-            town: String::new(),
-            village: String::new(),
+            id: CompactString::default(),
+            town: CompactString::default(),
+            village: CompactString::default(),
             attribute: Attribute::General,
             status: Status::Poor,
             identified_on: None,
@@ -313,7 +314,7 @@ impl Household {
     }
 
     fn error(&self, code: ErrorCode, field: String, message: String) -> RecordError {
-        RecordError::new(code, Some(field), message).with_record_id(Some(self.id.clone()))
+        RecordError::new(code, Some(field), message).with_record_id(Some(self.id.to_string()))
     }
 
     /// The members counted on `d` (interfaces.md §2.2), in input order.
@@ -358,8 +359,8 @@ mod tests {
     fn household(members: Vec<Member>) -> Household {
         Household {
             id: "H1".into(),
-            town: String::new(),
-            village: String::new(),
+            town: CompactString::default(),
+            village: CompactString::default(),
             attribute: Attribute::General,
             status: Status::Poor,
             identified_on: None,

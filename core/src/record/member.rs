@@ -1,6 +1,7 @@
 //! A person on a household's register (interfaces.md §2.2).
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::date::{serde_date, serde_opt_date};
@@ -14,7 +15,7 @@ use crate::mask::{IdNumber, PersonName};
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// Person number, unique in the registry.
-    pub id: String,
+    pub id: CompactString,
     /// 18-character resident identity number (GB 11643-1999); a bad one is a
     /// finding, not an error.
     #[serde(default)]
@@ -81,7 +82,7 @@ pub(crate) fn yes() -> bool {
 impl Member {
     /// A member with the given required fields and every default of
     /// interfaces.md §2.2.
-    pub fn new(id: impl Into<String>, sex: Sex, birth_date: NaiveDate) -> Member {
+    pub fn new(id: impl Into<CompactString>, sex: Sex, birth_date: NaiveDate) -> Member {
         Member {
             id: id.into(),
             id_number: None,

@@ -276,7 +276,7 @@ pub fn read_registry_rows(
     let mut index: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, d) in drafts.iter().enumerate() {
         if !d.household.id.is_empty() {
-            index.entry(d.household.id.clone()).or_default().push(i);
+            index.entry(d.household.id.to_string()).or_default().push(i);
         }
     }
     let mut orphan_members = Vec::new();
@@ -316,7 +316,7 @@ pub fn read_registry_rows(
                 orphan_members.push(OrphanMember {
                     row,
                     household_id: m.household_id,
-                    member_id: m.member.id,
+                    member_id: m.member.id.into_string(),
                 });
                 continue;
             };
@@ -760,7 +760,7 @@ struct Draft {
 
 impl Draft {
     fn finish(self) -> Result<Household, RecordError> {
-        let id = Some(self.household.id.clone()).filter(|id| !id.is_empty());
+        let id = Some(self.household.id.to_string()).filter(|id| !id.is_empty());
         if let Some(e) = self.error {
             return Err(e.with_record_id(id));
         }
@@ -804,9 +804,9 @@ pub(crate) fn set_household(
 ) -> Result<(), Problem> {
     use HouseholdColumn as C;
     match col {
-        C::Id => h.id = cell.text()?,
-        C::Town => h.town = cell.text()?,
-        C::Village => h.village = cell.text()?,
+        C::Id => h.id = cell.text()?.into(),
+        C::Town => h.town = cell.text()?.into(),
+        C::Village => h.village = cell.text()?.into(),
         C::Attribute => h.attribute = cell.label::<Attribute>()?,
         C::Status => h.status = cell.label::<Status>()?,
         C::IdentifiedOn => h.identified_on = Some(cell.date()?),
@@ -977,7 +977,7 @@ pub(crate) fn set_member(
     use MemberColumn as C;
     match col {
         C::HouseholdId => *household_id = Some(cell.text()?),
-        C::Id => m.id = cell.text()?,
+        C::Id => m.id = cell.text()?.into(),
         C::IdNumber => m.id_number = Some(IdNumber::new(cell.text()?)),
         C::Name => m.name = PersonName::new(cell.text()?),
         C::Relation => m.relation = cell.label::<Relation>()?,

@@ -105,11 +105,11 @@ columns!(
     /// A column of the household table (interfaces.md §4.1), in order.
     HouseholdColumn for &Household as h {
         /// `id` (户编号).
-        Id = "id", Some("户编号"), h.id.clone();
+        Id = "id", Some("户编号"), h.id.to_string();
         /// `town` (乡镇).
-        Town = "town", Some("乡镇"), h.town.clone();
+        Town = "town", Some("乡镇"), h.town.to_string();
         /// `village` (行政村).
-        Village = "village", Some("行政村"), h.village.clone();
+        Village = "village", Some("行政村"), h.village.to_string();
         /// `attribute` (贫困户属性).
         Attribute = "attribute", Some("贫困户属性"), h.attribute.as_str().to_owned();
         /// `status` (脱贫属性).
@@ -207,9 +207,9 @@ columns!(
     /// A column of the member table (interfaces.md §4.1), in order.
     MemberColumn for MemberOf<'_> as r {
         /// `household_id` (户编号).
-        HouseholdId = "household_id", Some("户编号"), r.0.id.clone();
+        HouseholdId = "household_id", Some("户编号"), r.0.id.to_string();
         /// `id` (人员编号).
-        Id = "id", Some("人员编号"), r.1.id.clone();
+        Id = "id", Some("人员编号"), r.1.id.to_string();
         /// `id_number` (证件号码).
         IdNumber = "id_number", Some("证件号码"),
             r.1.id_number.as_ref().map(|n| n.expose().to_owned()).unwrap_or_default();

@@ -893,8 +893,8 @@ pub fn evaluated_registry(
                 stats.add(hh, d);
                 for m in &hh.members {
                     persons
-                        .entry(m.id.clone())
-                        .or_insert_with(|| (hh.id.clone(), m.name.expose().to_owned()));
+                        .entry(m.id.to_string())
+                        .or_insert_with(|| (hh.id.to_string(), m.name.expose().to_owned()));
                 }
             }
             _ => stats.add_error(),

@@ -5,6 +5,7 @@
 //! codes are in [`crate::audit`].
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde_json::json;
 
 use super::Ctx;
@@ -24,7 +25,7 @@ pub const PARAMETERS: &[&str] = &[
 fn finding(code: FindingCode, person_id: Option<&str>, field: &str) -> Finding {
     Finding {
         code,
-        person_id: person_id.map(str::to_owned),
+        person_id: person_id.map(CompactString::from),
         field: field.to_owned(),
     }
 }

@@ -82,7 +82,7 @@ impl<'p> Evaluator<'p> {
     /// the trace. A household that fails validation on `as_of` (no counted
     /// member, income year) or a parameter not in force gives its error.
     pub fn evaluate(&self, hh: &Household, explain: bool) -> Result<Decision, RecordError> {
-        let with_id = |e: RecordError| e.with_record_id(Some(hh.id.clone()));
+        let with_id = |e: RecordError| e.with_record_id(Some(hh.id.to_string()));
         hh.check_on(self.as_of).map_err(with_id)?;
         let p = self
             .params

@@ -102,8 +102,8 @@ impl Dimension {
     /// The household's key on this dimension (`""` when absent).
     pub fn key(self, hh: &Household) -> String {
         match self {
-            Dimension::Town => hh.town.clone(),
-            Dimension::Village => hh.village.clone(),
+            Dimension::Town => hh.town.to_string(),
+            Dimension::Village => hh.village.to_string(),
             Dimension::Status => hh.status.as_str().to_owned(),
             Dimension::Attribute => hh.attribute.as_str().to_owned(),
             Dimension::MainCause => hh
@@ -214,7 +214,10 @@ impl RegistryStats {
                 .add(persons);
         }
         if matches!(hh.status, Status::Poor | Status::Returned) {
-            *self.poor_by_village.entry(hh.village.clone()).or_default() += persons;
+            *self
+                .poor_by_village
+                .entry(hh.village.to_string())
+                .or_default() += persons;
         }
         if d.exit.eligible {
             self.exit_eligible.add(persons);
