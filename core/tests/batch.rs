@@ -716,6 +716,80 @@ fn dates_from_date32_timestamps_and_text_and_lists_in_either_form() {
 }
 
 #[test]
+fn date32_member_and_household_dates_are_read_and_out_of_range_ones_are_errors() {
+    // Days since 1970-01-01: 1950-01-01 is -7305 (20 years of 365 days plus
+    // the 5 leap days 1952…1968), 2020-06-01 is 18414 (18262 for 2020-01-01
+    // plus 31+29+31+30+31 = 152). i32::MAX days is beyond any date.
+    // H1: identified_on out of range, an error at identified_on.
+    // H2: its one member's birth_date out of range, an error at members[0].
+    // H3: three members born 1950-01-01: P3 moved out 2020-06-01, P4 died
+    //     2020-06-01, P5 neither, so N = 1 on 2020-12-31 (a dropped
+    //     moved_out_on or deceased_on would give 2, a dropped birth_date an
+    //     error).
+    let households = frame(vec![
+        ("id", strs(&[Some("H1"), Some("H2"), Some("H3")])),
+        (
+            "identified_on",
+            Arc::new(Date32Array::from(vec![Some(i32::MAX), None, Some(18_414)])),
+        ),
+    ]);
+    let members = frame(vec![
+        (
+            "household_id",
+            strs(&[Some("H1"), Some("H2"), Some("H3"), Some("H3"), Some("H3")]),
+        ),
+        (
+            "id",
+            strs(&[Some("P1"), Some("P2"), Some("P3"), Some("P4"), Some("P5")]),
+        ),
+        ("sex", strs(&[Some("male"); 5])),
+        (
+            "birth_date",
+            Arc::new(Date32Array::from(vec![
+                Some(-7_305),
+                Some(i32::MIN),
+                Some(-7_305),
+                Some(-7_305),
+                Some(-7_305),
+            ])),
+        ),
+        (
+            "moved_out_on",
+            Arc::new(Date32Array::from(vec![
+                None,
+                None,
+                Some(18_414),
+                None,
+                None,
+            ])),
+        ),
+        (
+            "deceased_on",
+            Arc::new(Date32Array::from(vec![
+                None,
+                None,
+                None,
+                Some(18_414),
+                None,
+            ])),
+        ),
+    ]);
+    let out = run(&households, &members, 1);
+    assert_eq!(
+        column(&out, "error_code"),
+        ["invalid_date", "invalid_date", "null"]
+    );
+    let messages = column(&out, "error_message");
+    assert!(messages[0].starts_with("identified_on:"), "{}", messages[0]);
+    assert!(
+        messages[1].starts_with("members[0].birth_date:"),
+        "{}",
+        messages[1]
+    );
+    assert_eq!(column(&out, "size"), ["null", "null", "1"]);
+}
+
+#[test]
 fn float_money_output_is_the_nearest_float_of_the_exact_amount() {
     let hh = synth(300, 3);
     let (households, members) = batch::to_frames(&hh).unwrap();

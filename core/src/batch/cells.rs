@@ -289,6 +289,22 @@ impl<'a> Reader<'a> {
         true
     }
 
+    /// [`Reader::each_text_mut`] for a `date32` column: `f` gets each item
+    /// and its row's days since 1970-01-01 (`None` when null); `false` when
+    /// the column is not `date32`. [`date32`] makes the day count a date.
+    pub(crate) fn each_date32_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<i32>),
+    ) -> bool {
+        let Reader::Date32(a) = self else {
+            return false;
+        };
+        each_cell!(items, row, f, a, |d| d);
+        true
+    }
+
     /// [`Reader::each_text_mut`] for a `decimal128` column: `f` gets each
     /// item and its row's value and scale (`None` when null); `false` when
     /// the column is not `decimal128`.
@@ -456,12 +472,22 @@ fn to_usize<T: TryInto<usize>>(v: T) -> usize {
 /// the common era", where 0001-01-01 is day 1).
 const EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
-fn days(d: i64) -> Value<'static> {
-    match d
-        .checked_add(EPOCH_DAYS_FROM_CE)
+/// A `date32` cell's date, `None` beyond chrono's dates (the cell's
+/// [`Value`], [`days`], then says why).
+pub(crate) fn date32(d: i32) -> Option<NaiveDate> {
+    day_date(i64::from(d))
+}
+
+/// The date `d` days after 1970-01-01, `None` beyond chrono's dates.
+fn day_date(d: i64) -> Option<NaiveDate> {
+    d.checked_add(EPOCH_DAYS_FROM_CE)
         .and_then(|n| i32::try_from(n).ok())
         .and_then(NaiveDate::from_num_days_from_ce_opt)
-    {
+}
+
+/// The cell of a date `d` days after 1970-01-01: a date, or why not.
+pub(crate) fn days(d: i64) -> Value<'static> {
+    match day_date(d) {
         Some(date) => Value::Date(date),
         None => Value::BadDate(BadDate::OutOfRange(d)),
     }

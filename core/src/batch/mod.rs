@@ -815,6 +815,28 @@ fn household_text_column(
             )
         };
     }
+    // A `date32` column: a day count that is a date is set, any other
+    // (beyond chrono's dates) goes through `read_household_cell`.
+    macro_rules! date32 {
+        (|$h:ident, $d:ident| $set:expr) => {
+            reader.each_date32_mut(
+                slots,
+                |s| s.row,
+                |s, days| {
+                    let Some(days) = days else { return };
+                    match cells::date32(days) {
+                        Some($d) => {
+                            let $h = &mut s.household;
+                            $set
+                        }
+                        None => {
+                            read_household_cell(s, col, Some(cells::days(i64::from(days))), start)
+                        }
+                    }
+                },
+            )
+        };
+    }
     // A list of text items (`list<utf8>`): set when every item reads the
     // short way, else the whole cell goes through `read_household_cell`.
     macro_rules! list {
@@ -852,9 +874,18 @@ fn household_text_column(
         C::GuaranteesHousing => {
             read!(|h, t| Housing::from_wire(t).map(|v| h.guarantees.housing = v))
         }
-        C::IdentifiedOn => read!(|h, t| parse_date(t).map(|d| h.identified_on = Some(d))),
-        C::ExitedOn => read!(|h, t| parse_date(t).map(|d| h.exited_on = Some(d))),
-        C::ReturnedOn => read!(|h, t| parse_date(t).map(|d| h.returned_on = Some(d))),
+        C::IdentifiedOn => {
+            read!(|h, t| parse_date(t).map(|d| h.identified_on = Some(d)))
+                || date32!(|h, d| h.identified_on = Some(d))
+        }
+        C::ExitedOn => {
+            read!(|h, t| parse_date(t).map(|d| h.exited_on = Some(d)))
+                || date32!(|h, d| h.exited_on = Some(d))
+        }
+        C::ReturnedOn => {
+            read!(|h, t| parse_date(t).map(|d| h.returned_on = Some(d)))
+                || date32!(|h, d| h.returned_on = Some(d))
+        }
         C::CreditRating => read!(|h, t| CreditRating::from_wire(t).map(|v| credit(h).rating = v)),
         C::Causes => {
             read!(|h, t| causes_text(t, Cause::from_wire).ok().map(|v| h.causes = v))
@@ -1025,6 +1056,23 @@ fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
             )
         };
     }
+    // A `date32` column: a day count that is a date is set, any other
+    // (beyond chrono's dates) goes through `read_member_cell` for its error.
+    macro_rules! date32 {
+        (|$s:ident, $d:ident| $set:expr) => {
+            reader.each_date32_mut(
+                slots,
+                |s| s.row,
+                |$s, days| {
+                    let Some(days) = days else { return };
+                    match cells::date32(days) {
+                        Some($d) => $set,
+                        None => read_member_cell($s, col, Some(cells::days(i64::from(days)))),
+                    }
+                },
+            )
+        };
+    }
     macro_rules! label {
         ($field:ident, $e:ty, $seen:expr) => {
             read!(|s, t| <$e>::from_wire(t).map(|v| {
@@ -1054,12 +1102,23 @@ fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
         C::Schooling => label!(schooling, Schooling, None::<usize>),
         C::Health => label!(health, Health, None::<usize>),
         C::Labor => label!(labor, Labor, None::<usize>),
-        C::BirthDate => read!(|s, t| parse_date(t).map(|d| {
-            s.member.birth_date = d;
-            mark(s, 2);
-        })),
-        C::DeceasedOn => read!(|s, t| parse_date(t).map(|d| s.member.deceased_on = Some(d))),
-        C::MovedOutOn => read!(|s, t| parse_date(t).map(|d| s.member.moved_out_on = Some(d))),
+        C::BirthDate => {
+            read!(|s, t| parse_date(t).map(|d| {
+                s.member.birth_date = d;
+                mark(s, 2);
+            })) || date32!(|s, d| {
+                s.member.birth_date = d;
+                mark(s, 2);
+            })
+        }
+        C::DeceasedOn => {
+            read!(|s, t| parse_date(t).map(|d| s.member.deceased_on = Some(d)))
+                || date32!(|s, d| s.member.deceased_on = Some(d))
+        }
+        C::MovedOutOn => {
+            read!(|s, t| parse_date(t).map(|d| s.member.moved_out_on = Some(d)))
+                || date32!(|s, d| s.member.moved_out_on = Some(d))
+        }
         _ => member_bool_column(col, reader, slots),
     }
 }
