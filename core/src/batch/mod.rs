@@ -533,12 +533,18 @@ pub fn evaluate(
         while s < range.end {
             let e = (s + BLOCK).min(range.end);
             block.read(cols, s..e, start, &members_of, &mm_readers, &mm_starts);
-            for (k, read) in block.households.drain(..).enumerate() {
+            // Each household is evaluated where it was read: a record is
+            // several hundred bytes, not worth moving.
+            for (k, slot) in block.households.iter().enumerate() {
                 let g = start + s + k;
-                let decided = read.and_then(|h| {
-                    h.validate()?;
-                    evaluator.evaluate(&h, false)
-                });
+                let decided = match &slot.error {
+                    Some(e) => Err(Cow::Borrowed(e)),
+                    None => slot
+                        .household
+                        .validate()
+                        .and_then(|()| evaluator.evaluate(&slot.household, false))
+                        .map_err(Cow::Owned),
+                };
                 match decided {
                     Ok(d) => out.push(&d),
                     Err(e) => {
@@ -587,8 +593,8 @@ struct MemberSlot {
     /// Its index in its household.
     i: usize,
     member: Member,
-    /// Its first bad cell.
-    error: Option<RecordError>,
+    /// Its first bad cell (boxed: rare, and the slot is moved twice).
+    error: Option<Box<RecordError>>,
     /// Whether it gave its `id`, `sex` and `birth_date`.
     seen: [bool; 3],
 }
@@ -598,8 +604,8 @@ struct MemberSlot {
 /// row's hundred-odd cells are not fetched from a hundred places at once.
 #[derive(Default)]
 struct Block {
-    /// The block's households, or the first problem of each.
-    households: Vec<Result<Household, RecordError>>,
+    /// The block's households, each with its first problem if it has one.
+    households: Vec<HouseholdSlot>,
     /// How many members each household has (its slots follow each other).
     counts: Vec<usize>,
     /// Every member row of the block, household by household.
@@ -624,20 +630,19 @@ impl Block {
         mm_readers: &[Vec<(MemberColumn, Reader<'_>)>],
         mm_starts: &[usize],
     ) {
-        let mut households: Vec<HouseholdSlot> = rows
-            .clone()
-            .map(|row| HouseholdSlot {
-                row,
-                household: Household::with_defaults(),
-                error: None,
-            })
-            .collect();
+        let households = &mut self.households;
+        households.clear();
+        households.extend(rows.clone().map(|row| HouseholdSlot {
+            row,
+            household: Household::with_defaults(),
+            error: None,
+        }));
         for (col, reader) in cols {
-            if household_text_column(*col, reader, &mut households, start) {
+            if household_text_column(*col, reader, households, start) {
                 continue;
             }
             reader.each_mut(
-                &mut households,
+                households,
                 |s| s.row,
                 |s, v| read_household_cell(s, *col, v, start),
             );
@@ -660,7 +665,7 @@ impl Block {
                     row,
                     g,
                     i,
-                    member: Member::new(String::new(), Sex::Male, NaiveDate::MIN),
+                    member: Member::new("", Sex::Male, NaiveDate::MIN),
                     error: None,
                     seen: [false; 3],
                 });
@@ -683,17 +688,12 @@ impl Block {
             }
         }
 
-        self.households.clear();
         let mut members = self.members.drain(..);
-        for (slot, &count) in households.into_iter().zip(&self.counts) {
-            let HouseholdSlot {
-                row,
-                household: mut h,
-                error: mut first,
-            } = slot;
-            let g = start + row;
-            if h.id.is_empty() && first.is_none() {
-                first = Some(RecordError::new(
+        for (slot, &count) in self.households.iter_mut().zip(&self.counts) {
+            let h = &mut slot.household;
+            let g = start + slot.row;
+            if h.id.is_empty() && slot.error.is_none() {
+                slot.error = Some(RecordError::new(
                     ErrorCode::MissingField,
                     Some("id".to_owned()),
                     format!(
@@ -703,18 +703,19 @@ impl Block {
             }
             h.members.reserve_exact(count);
             for m in members.by_ref().take(count) {
-                if first.is_none() {
-                    first = m.error.or_else(|| missing_member_cell(m.g, m.i, m.seen));
+                if slot.error.is_none() {
+                    slot.error = m
+                        .error
+                        .map(|e| *e)
+                        .or_else(|| missing_member_cell(m.g, m.i, m.seen));
                 }
                 h.members.push(m.member);
             }
-            self.households.push(match first {
-                Some(mut e) => {
-                    e.message = scrub_personal(&e.message, &h.members);
-                    Err(e.with_record_id(Some(h.id.into_string()).filter(|id| !id.is_empty())))
-                }
-                None => Ok(h),
-            });
+            if let Some(mut e) = slot.error.take() {
+                e.message = scrub_personal(&e.message, &h.members);
+                slot.error =
+                    Some(e.with_record_id(Some(h.id.to_string()).filter(|id| !id.is_empty())));
+            }
         }
     }
 }
@@ -764,7 +765,13 @@ fn read_member_cell(s: &mut MemberSlot, col: MemberColumn, cell: Option<Value<'_
         }
         Err(p) if s.error.is_none() => {
             let prefix = format!("members[{}].", s.i);
-            s.error = Some(cell_error(p, &prefix, col.header(), "members", s.g));
+            s.error = Some(Box::new(cell_error(
+                p,
+                &prefix,
+                col.header(),
+                "members",
+                s.g,
+            )));
         }
         Err(_) => {}
     }
