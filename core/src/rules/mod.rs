@@ -114,7 +114,12 @@ impl<'a> Ctx<'a> {
             hh,
             as_of,
             year: as_of.year(),
-            counted: hh.members.iter().filter(|m| m.counted_on(as_of)).collect(),
+            counted: {
+                // At its size: a collected filter would grow it (4, then 8).
+                let mut v = Vec::with_capacity(hh.members.len());
+                v.extend(hh.members.iter().filter(|m| m.counted_on(as_of)));
+                v
+            },
             p,
         }
     }
