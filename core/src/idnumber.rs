@@ -126,21 +126,21 @@ pub fn sound_for(s: &str, birth: NaiveDate, sex: Sex) -> bool {
         return false;
     };
     let (first17, last) = b.split_at(17);
-    let mut sum = 0u32;
-    // The 17 digits as numbers: 6 of region, 8 of date, 3 of sequence.
-    let mut date = 0u32;
-    let mut last_digit = 0u32;
-    for (i, (&c, w)) in first17.iter().zip(WEIGHTS).enumerate() {
-        let v = u32::from(c.wrapping_sub(b'0'));
-        if v > 9 {
-            return false;
-        }
-        sum += v * w;
-        if (6..14).contains(&i) {
-            date = date * 10 + v;
-        }
-        last_digit = v;
+    // The 17 digits as numbers (6 of region, 8 of date, 3 of sequence),
+    // each step over the whole fixed-size array so that it compiles to a
+    // few vector instructions rather than a loop with a branch a digit.
+    let mut d = [0u8; 17];
+    for (v, &c) in d.iter_mut().zip(first17) {
+        *v = c.wrapping_sub(b'0');
     }
+    if d.iter().fold(0, |m, &v| m.max(v)) > 9 {
+        return false;
+    }
+    let sum: u32 = d.iter().zip(WEIGHTS).map(|(&v, w)| u32::from(v) * w).sum();
+    let date = d
+        .get(6..14)
+        .map_or(0, |ds| ds.iter().fold(0u32, |n, &v| n * 10 + u32::from(v)));
+    let last_digit = d.get(16).copied().unwrap_or(0);
     let expected = usize::try_from(sum % 11)
         .ok()
         .and_then(|i| CHECK_CHARS.get(i));

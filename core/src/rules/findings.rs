@@ -79,11 +79,15 @@ pub fn id_number_findings(hh: &Household, out: &mut Vec<Finding>) {
 /// `true` if the steps present are not a prefix of the procedure's order, or
 /// a step is dated before the step before it.
 pub fn exit_steps_out_of_order(hh: &Household) -> bool {
-    let dates = each_step_date(hh);
+    out_of_order(&step_date_array(hh))
+}
+
+/// [`exit_steps_out_of_order`] of the step dates in procedure order.
+fn out_of_order(dates: &[Option<NaiveDate>]) -> bool {
     let mut seen_gap = false;
     let mut last: Option<NaiveDate> = None;
     for d in dates {
-        match d {
+        match *d {
             None => seen_gap = true,
             Some(d) => {
                 if seen_gap || last.is_some_and(|l| d < l) {
@@ -98,19 +102,35 @@ pub fn exit_steps_out_of_order(hh: &Household) -> bool {
 
 /// The date of each step, in procedure order.
 pub fn step_dates(hh: &Household) -> Vec<Option<NaiveDate>> {
-    each_step_date(hh).collect()
+    step_date_array(hh).to_vec()
 }
 
-/// [`step_dates`] one at a time, without a list.
-fn each_step_date(hh: &Household) -> impl Iterator<Item = Option<NaiveDate>> + '_ {
-    ExitStepKind::ALL
-        .iter()
-        .map(|k| hh.exit_steps.iter().find(|s| s.step == *k).map(|s| s.on))
+/// How many steps the exit procedure has.
+const STEPS: usize = ExitStepKind::ALL.len();
+
+/// The date of each step in procedure order (of a step given twice, the
+/// first), in one pass over the household's steps.
+fn step_date_array(hh: &Household) -> [Option<NaiveDate>; STEPS] {
+    let mut on = [None; STEPS];
+    for s in &hh.exit_steps {
+        // A step's discriminant is its place in the procedure (`ALL`).
+        if let Some(slot) = on.get_mut(s.step as usize)
+            && slot.is_none()
+        {
+            *slot = Some(s.on);
+        }
+    }
+    on
 }
 
 /// `announced` fewer than `exit.publicity_days` days after `publicized`.
 pub fn publicity_too_short(hh: &Household, days: i64) -> bool {
-    let on = |k| hh.exit_steps.iter().find(|s| s.step == k).map(|s| s.on);
+    publicity_short(&step_date_array(hh), days)
+}
+
+/// [`publicity_too_short`] of the step dates in procedure order.
+fn publicity_short(dates: &[Option<NaiveDate>; STEPS], days: i64) -> bool {
+    let on = |k: ExitStepKind| dates.get(k as usize).copied().flatten();
     match (on(ExitStepKind::Publicized), on(ExitStepKind::Announced)) {
         (Some(p), Some(a)) => (a - p).num_days() < days,
         _ => false,
@@ -181,14 +201,15 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
             "returned_on",
         ));
     }
-    if exit_steps_out_of_order(hh) {
+    let dates = step_date_array(hh);
+    if out_of_order(&dates) {
         out.push(finding(
             FindingCode::ExitStepsOutOfOrder,
             None,
             "exit_steps",
         ));
     }
-    if publicity_too_short(hh, p.exit_publicity_days.value) {
+    if publicity_short(&dates, p.exit_publicity_days.value) {
         out.push(finding(FindingCode::PublicityTooShort, None, "exit_steps"));
     }
     out
@@ -202,4 +223,42 @@ pub(crate) fn trace_inputs(ctx: &Ctx<'_>) -> serde_json::Value {
         "members": ctx.hh.members.len(),
         "counted": ctx.counted.len(),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::record::ExitStep;
+    use proptest::prelude::*;
+
+    /// `step_date_array` indexes by discriminant: it must be the place in
+    /// `ALL` (the procedure's order).
+    #[test]
+    fn a_step_discriminant_is_its_place_in_the_procedure() {
+        for (i, k) in ExitStepKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{k:?}");
+        }
+    }
+
+    proptest! {
+        /// One pass gives each step's first date, as a search of the steps
+        /// for each kind does (steps in any order, repeated or missing).
+        #[test]
+        fn step_dates_in_one_pass_are_each_steps_first_date(
+            steps in proptest::collection::vec((0..STEPS, 0i64..3_000), 0..10),
+        ) {
+            let base = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+            let mut hh = Household::with_defaults();
+            hh.exit_steps = steps
+                .iter()
+                .map(|&(k, d)| ExitStep { step: ExitStepKind::ALL[k], on: base + chrono::Days::new(d.unsigned_abs()) })
+                .collect();
+            let want: Vec<Option<NaiveDate>> = ExitStepKind::ALL
+                .iter()
+                .map(|k| hh.exit_steps.iter().find(|s| s.step == *k).map(|s| s.on))
+                .collect();
+            prop_assert_eq!(step_dates(&hh), want);
+        }
+    }
 }
