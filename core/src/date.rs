@@ -17,17 +17,19 @@ use crate::error::{ErrorCode, tag_serde_message};
 /// ```
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
-    let digit = |i: usize| {
-        let v = b.get(i)?.wrapping_sub(b'0');
-        (v <= 9).then_some(u32::from(v))
-    };
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+    let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = *b;
+    if dash1 != b'-' || dash2 != b'-' {
         return None;
     }
-    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
-    let month = digit(5)? * 10 + digit(6)?;
-    let day = digit(8)? * 10 + digit(9)?;
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+    // The eight digits checked at once (the largest after subtracting '0'),
+    // not one branch each.
+    let d = [y0, y1, y2, y3, m0, m1, d0, d1].map(|c| u32::from(c.wrapping_sub(b'0')));
+    if d.iter().fold(0, |m, &v| m.max(v)) > 9 {
+        return None;
+    }
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = d;
+    let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, m0 * 10 + m1, d0 * 10 + d1)
 }
 
 /// The policy year of a date: its calendar year.
@@ -184,6 +186,24 @@ mod tests {
                 for day in 0..=32 {
                     let t = format!("{y:04}-{m:02}-{day:02}");
                     assert_eq!(parse_date(&t), reference(&t), "{t}");
+                }
+            }
+        }
+    }
+
+    /// Every ASCII character in each place of a real date: only a digit
+    /// where a digit goes and `-` where a dash goes keep it a date (the
+    /// reference decides which dates are real).
+    #[test]
+    fn each_place_takes_only_its_own_characters() {
+        for at in 0..10 {
+            for c in 0u8..128 {
+                let mut b = *b"2016-02-29";
+                b[at] = c;
+                let t = String::from_utf8(b.to_vec()).unwrap();
+                assert_eq!(parse_date(&t), reference(&t), "{t:?}");
+                if !(c.is_ascii_digit() || c == b'-') {
+                    assert_eq!(parse_date(&t), None, "{t:?}");
                 }
             }
         }
