@@ -182,9 +182,10 @@ fn wide_to_f64(fen: i128) -> f64 {
     fen as f64 / 100.0
 }
 
+/// `d` as `date32`: days since 1970-01-01 (day 719 163 of the common era).
 fn days(d: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    i32::try_from(d.signed_duration_since(epoch).num_days()).unwrap_or(i32::MAX)
+    use chrono::Datelike;
+    d.num_days_from_ce() - 719_163
 }
 
 /// A `list<utf8>` column of codes.
@@ -491,5 +492,22 @@ impl SettlementColumns {
         columns.push(Arc::new(self.error_code.finish()));
         columns.push(Arc::new(self.error_message.finish()));
         RecordBatch::try_new(self.schema, columns)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// 1970-01-01 is day 0; 2020-12-31 is day 18 627 (50 years of 365 days
+    /// plus the 12 leap days 1972…2016 = 18 262 for 2020-01-01, then 365);
+    /// 1969-12-31 is day −1.
+    #[test]
+    fn date32_counts_days_from_1970() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(days(d(1970, 1, 1)), 0);
+        assert_eq!(days(d(2020, 12, 31)), 18_627);
+        assert_eq!(days(d(1969, 12, 31)), -1);
     }
 }
