@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -314,3 +316,31 @@ def test_the_garbage_collector_state_is_restored_even_after_an_error() -> None:
             assert gc.isenabled() is enabled
         finally:
             gc.enable()
+
+
+def test_arrow_tables_in_and_out_never_import_pandas(tmp_path: Path) -> None:
+    # An Arrow-only caller pays no pandas import (0.5-0.8 s): pyarrow.table()
+    # would ask pandas whether its argument is a DataFrame. The frames reach
+    # the child as Arrow IPC, which reads without pandas.
+    frames = {
+        "hh": pa.Table.from_pydict({"id": ["H1"]}),
+        "mm": pa.Table.from_pydict(
+            {"household_id": ["H1"], "id": ["P1"], "sex": ["male"], "birth_date": ["1980-01-01"]}
+        ),
+    }
+    for name, table in frames.items():
+        with pa.ipc.new_file(str(tmp_path / f"{name}.arrow"), table.schema) as w:
+            w.write_table(table)
+    code = f"""
+import sys, pyarrow as pa, fupin
+read = lambda n: pa.ipc.open_file({str(tmp_path)!r} + "/" + n + ".arrow").read_all()
+hh, mm = read("hh"), read("mm")
+assert "pandas" not in sys.modules, "pandas imported before the call"
+out = fupin.evaluate_frame(hh, mm)
+assert isinstance(out, pa.Table) and out.column("size").to_pylist() == [1], out
+batch = fupin.evaluate_frame(hh.to_batches()[0], mm)
+assert batch.num_rows == 1
+assert "pandas" not in sys.modules, "pandas imported"
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
