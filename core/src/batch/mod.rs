@@ -575,12 +575,13 @@ pub fn evaluate(
 /// records stay in the core's cache while its columns are read one by one.
 const BLOCK: usize = 256;
 
-/// A household row being read.
+/// A household row of a [`Block`]: read there, then evaluated in place.
 struct HouseholdSlot {
     /// Its row in its batch.
     row: usize,
     household: Household,
-    /// Its first bad cell.
+    /// Its first bad cell while the columns are read; once the block is
+    /// read, its first problem of any kind, with its record id.
     error: Option<RecordError>,
 }
 
