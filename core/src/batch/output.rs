@@ -4,11 +4,14 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int32Builder, Int64Builder,
-    ListBuilder, StringBuilder, StructBuilder,
+use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int32Type, Int64Type};
+use arrow_array::{
+    ArrayRef, ArrowPrimitiveType, BooleanArray, ListArray, PrimitiveArray, RecordBatch,
+    StringArray, StructArray,
 };
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_buffer::{
+    BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
+};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
 use chrono::NaiveDate;
 
@@ -115,40 +118,258 @@ pub fn settlement_schema(money: MoneyType) -> SchemaRef {
     ]))
 }
 
+/// The rows of a column being built that are null: few (only failed rows),
+/// so kept as a list and turned into a validity bitmap at the end.
+#[derive(Default)]
+struct Nulls(Vec<usize>);
+
+impl Nulls {
+    /// The validity of `len` rows: `None` when none is null.
+    fn finish(&mut self, len: usize) -> Option<NullBuffer> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let mut valid = BooleanBufferBuilder::new(len);
+        valid.append_n(len, true);
+        for &row in &self.0 {
+            if row < len {
+                valid.set_bit(row, false);
+            }
+        }
+        self.0.clear();
+        Some(NullBuffer::new(valid.finish()))
+    }
+}
+
+/// A column of fixed-width values being built: a plain `Vec` (a push is a
+/// store), nulls on the side. Arrow's builders keep a validity bitmap for
+/// every push; this one pays only for a null.
+struct Fixed<T: ArrowPrimitiveType> {
+    values: Vec<T::Native>,
+    nulls: Nulls,
+}
+
+impl<T: ArrowPrimitiveType> Fixed<T> {
+    fn new(n: usize) -> Self {
+        Fixed {
+            values: Vec::with_capacity(n),
+            nulls: Nulls::default(),
+        }
+    }
+
+    fn push(&mut self, v: T::Native) {
+        self.values.push(v);
+    }
+
+    fn push_null(&mut self) {
+        self.nulls.0.push(self.values.len());
+        self.values.push(T::Native::default());
+    }
+
+    fn finish(&mut self) -> Result<PrimitiveArray<T>, ArrowError> {
+        let values = std::mem::take(&mut self.values);
+        let nulls = self.nulls.finish(values.len());
+        PrimitiveArray::try_new(ScalarBuffer::from(values), nulls)
+    }
+}
+
+/// A `bool` column being built: one byte a row, packed to bits at the end.
+#[derive(Default)]
+struct Flags {
+    values: Vec<bool>,
+    nulls: Nulls,
+}
+
+impl Flags {
+    fn new(n: usize) -> Self {
+        Flags {
+            values: Vec::with_capacity(n),
+            nulls: Nulls::default(),
+        }
+    }
+
+    fn push(&mut self, v: bool) {
+        self.values.push(v);
+    }
+
+    fn push_null(&mut self) {
+        self.nulls.0.push(self.values.len());
+        self.values.push(false);
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        let values = std::mem::take(&mut self.values);
+        let bits =
+            BooleanBuffer::collect_bool(values.len(), |i| values.get(i).copied().unwrap_or(false));
+        let nulls = self.nulls.finish(values.len());
+        // `nulls` has `values.len()` rows, as `new` requires.
+        Arc::new(BooleanArray::new(bits, nulls))
+    }
+}
+
+/// A `utf8` column being built: the bytes and the offsets, nulls on the
+/// side.
+struct Texts {
+    offsets: Vec<i32>,
+    bytes: Vec<u8>,
+    nulls: Nulls,
+    /// Whether the bytes outgrew `i32` offsets (then `finish` fails).
+    overflow: bool,
+}
+
+impl Texts {
+    /// A column for about `n` texts of `bytes` bytes in all.
+    fn new(n: usize, bytes: usize) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        Texts {
+            offsets,
+            bytes: Vec::with_capacity(bytes),
+            nulls: Nulls::default(),
+            overflow: false,
+        }
+    }
+
+    /// Rows so far.
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn end(&mut self) {
+        let end = i32::try_from(self.bytes.len()).unwrap_or_else(|_| {
+            self.overflow = true;
+            i32::MAX
+        });
+        self.offsets.push(end);
+    }
+
+    fn push(&mut self, t: &str) {
+        self.bytes.extend_from_slice(t.as_bytes());
+        self.end();
+    }
+
+    fn push_null(&mut self) {
+        self.nulls.0.push(self.len());
+        self.end();
+    }
+
+    fn push_option(&mut self, t: Option<&str>) {
+        match t {
+            Some(t) => self.push(t),
+            None => self.push_null(),
+        }
+    }
+
+    fn finish_array(&mut self) -> Result<StringArray, ArrowError> {
+        let len = self.len();
+        if self.nulls.0.len() == len {
+            // Every row null (the error columns of a chunk without errors):
+            // nothing to check.
+            self.offsets.truncate(1);
+            self.nulls.0.clear();
+            return Ok(StringArray::new_null(len));
+        }
+        let offsets = std::mem::replace(&mut self.offsets, vec![0]);
+        let bytes = std::mem::take(&mut self.bytes);
+        let nulls = self.nulls.finish(len);
+        if std::mem::take(&mut self.overflow) {
+            return Err(ArrowError::InvalidArgumentError(
+                "a text column of more than 2 GiB in one chunk".to_owned(),
+            ));
+        }
+        StringArray::try_new(
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            Buffer::from_vec(bytes),
+            nulls,
+        )
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        Ok(Arc::new(self.finish_array()?))
+    }
+}
+
+/// The offsets and validity of a list column being built.
+struct ListRows {
+    offsets: Vec<i32>,
+    nulls: Nulls,
+}
+
+impl ListRows {
+    fn new(n: usize) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        ListRows {
+            offsets,
+            nulls: Nulls::default(),
+        }
+    }
+
+    /// Ends a row whose items end at `items`.
+    fn end(&mut self, items: usize) {
+        // Items are fewer than bytes, which `Texts` keeps below 2 GiB.
+        self.offsets.push(i32::try_from(items).unwrap_or(i32::MAX));
+    }
+
+    fn null(&mut self, items: usize) {
+        self.nulls.0.push(self.offsets.len() - 1);
+        self.end(items);
+    }
+
+    fn finish(&mut self, item: DataType, values: ArrayRef) -> Result<ArrayRef, ArrowError> {
+        let len = self.offsets.len() - 1;
+        let offsets = std::mem::replace(&mut self.offsets, vec![0]);
+        let nulls = self.nulls.finish(len);
+        Ok(Arc::new(ListArray::try_new(
+            Arc::new(Field::new("item", item, true)),
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            values,
+            nulls,
+        )?))
+    }
+}
+
 /// A money column being built.
 enum MoneyColumn {
-    Decimal(Decimal128Builder),
-    Float(Float64Builder),
+    Decimal(Fixed<Decimal128Type>),
+    Float(Fixed<Float64Type>),
 }
 
 impl MoneyColumn {
     fn new(money: MoneyType, n: usize) -> MoneyColumn {
         match money {
-            MoneyType::Decimal128 => MoneyColumn::Decimal(Decimal128Builder::with_capacity(n)),
-            MoneyType::Float64 => MoneyColumn::Float(Float64Builder::with_capacity(n)),
+            MoneyType::Decimal128 => MoneyColumn::Decimal(Fixed::new(n)),
+            MoneyType::Float64 => MoneyColumn::Float(Fixed::new(n)),
         }
     }
 
-    fn push(&mut self, m: Option<Money>) {
-        match (self, m) {
-            (MoneyColumn::Decimal(b), Some(m)) => b.append_value(fen(m)),
-            (MoneyColumn::Float(b), Some(m)) => b.append_value(money_to_f64(m)),
-            (MoneyColumn::Decimal(b), None) => b.append_null(),
-            (MoneyColumn::Float(b), None) => b.append_null(),
+    #[inline]
+    fn push(&mut self, m: Money) {
+        match self {
+            MoneyColumn::Decimal(b) => b.push(fen(m)),
+            MoneyColumn::Float(b) => b.push(money_to_f64(m)),
+        }
+    }
+
+    fn push_null(&mut self) {
+        match self {
+            MoneyColumn::Decimal(b) => b.push_null(),
+            MoneyColumn::Float(b) => b.push_null(),
         }
     }
 
     fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
         Ok(match self {
             MoneyColumn::Decimal(b) => {
-                Arc::new(b.finish().with_precision_and_scale(MONEY_PRECISION, 2)?)
+                Arc::new(b.finish()?.with_precision_and_scale(MONEY_PRECISION, 2)?)
             }
-            MoneyColumn::Float(b) => Arc::new(b.finish()),
+            MoneyColumn::Float(b) => Arc::new(b.finish()?),
         })
     }
 }
 
 /// The amount in fen (money always has two decimals).
+#[inline]
 fn fen(m: Money) -> i128 {
     let d = m.as_decimal();
     let scale = d.scale();
@@ -189,181 +410,207 @@ fn days(d: NaiveDate) -> i32 {
 }
 
 /// A `list<utf8>` column of codes.
-struct Codes(ListBuilder<StringBuilder>);
+struct Codes {
+    rows: ListRows,
+    items: Texts,
+}
 
 impl Codes {
     fn new(n: usize) -> Codes {
-        Codes(ListBuilder::with_capacity(StringBuilder::new(), n))
+        Codes {
+            rows: ListRows::new(n),
+            items: Texts::new(n / 2, n * 8),
+        }
     }
 
     fn push<T: AsRef<str>>(&mut self, codes: Option<impl IntoIterator<Item = T>>) {
         match codes {
             Some(codes) => {
                 for c in codes {
-                    self.0.values().append_value(c.as_ref());
+                    self.items.push(c.as_ref());
                 }
-                self.0.append(true);
+                self.rows.end(self.items.len());
             }
-            None => self.0.append(false),
+            None => self.rows.null(self.items.len()),
         }
     }
 
-    fn finish(&mut self) -> ArrayRef {
-        Arc::new(self.0.finish())
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        let items = self.items.finish()?;
+        self.rows.finish(DataType::Utf8, items)
+    }
+}
+
+/// The `findings` column: a list of `{code, person_id, field}` structs.
+struct Findings {
+    rows: ListRows,
+    code: Texts,
+    person_id: Texts,
+    field: Texts,
+}
+
+impl Findings {
+    fn new(n: usize) -> Findings {
+        Findings {
+            rows: ListRows::new(n),
+            code: Texts::new(n / 4, n * 4),
+            person_id: Texts::new(n / 4, n * 2),
+            field: Texts::new(n / 4, n * 4),
+        }
+    }
+
+    fn push(&mut self, findings: &[crate::decision::Finding]) {
+        for f in findings {
+            self.code.push(f.code.as_str());
+            self.person_id.push_option(f.person_id.as_deref());
+            self.field.push(&f.field);
+        }
+        self.rows.end(self.code.len());
+    }
+
+    fn push_null(&mut self) {
+        self.rows.null(self.code.len());
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        let items = StructArray::try_new(
+            finding_fields(),
+            vec![
+                self.code.finish()?,
+                self.person_id.finish()?,
+                self.field.finish()?,
+            ],
+            None,
+        )?;
+        self.rows
+            .finish(DataType::Struct(finding_fields()), Arc::new(items))
     }
 }
 
 /// The decision columns of one chunk of rows.
 pub(crate) struct DecisionColumns {
     schema: SchemaRef,
-    household_id: StringBuilder,
-    as_of: Date32Builder,
-    size: Int64Builder,
+    household_id: Texts,
+    as_of: Fixed<Date32Type>,
+    size: Fixed<Int64Type>,
     net_income: MoneyColumn,
     per_capita_income: MoneyColumn,
     poverty_line: MoneyColumn,
-    exit_eligible: BooleanBuilder,
+    exit_eligible: Flags,
     exit_failed: Codes,
-    monitoring_category: StringBuilder,
+    monitoring_category: Texts,
     monitoring_triggers: Codes,
-    dibao_eligible: BooleanBuilder,
+    dibao_eligible: Flags,
     dibao_monthly_benefit: MoneyColumn,
     dibao_failed: Codes,
-    identification_excluded: BooleanBuilder,
+    identification_excluded: Flags,
     identification_reasons: Codes,
     premiums: MoneyColumn,
     elderly: MoneyColumn,
     veterans: MoneyColumn,
     education: MoneyColumn,
     entitlements_total: MoneyColumn,
-    credit_eligible: BooleanBuilder,
+    credit_eligible: Flags,
     credit_max_new_loan: MoneyColumn,
     credit_failed: Codes,
-    findings: ListBuilder<StructBuilder>,
-    error_code: StringBuilder,
-    error_message: StringBuilder,
+    findings: Findings,
+    error_code: Texts,
+    error_message: Texts,
 }
 
 impl DecisionColumns {
     /// Builders for about `n` rows.
     pub(crate) fn new(money: MoneyType, n: usize) -> DecisionColumns {
         let m = || MoneyColumn::new(money, n);
-        let finding = StructBuilder::new(
-            finding_fields(),
-            vec![
-                Box::new(StringBuilder::new()),
-                Box::new(StringBuilder::new()),
-                Box::new(StringBuilder::new()),
-            ],
-        );
         DecisionColumns {
             schema: decision_schema(money),
-            household_id: StringBuilder::with_capacity(n, n * 8),
-            as_of: Date32Builder::with_capacity(n),
-            size: Int64Builder::with_capacity(n),
+            household_id: Texts::new(n, n * 8),
+            as_of: Fixed::new(n),
+            size: Fixed::new(n),
             net_income: m(),
             per_capita_income: m(),
             poverty_line: m(),
-            exit_eligible: BooleanBuilder::with_capacity(n),
+            exit_eligible: Flags::new(n),
             exit_failed: Codes::new(n),
-            monitoring_category: StringBuilder::with_capacity(n, n * 4),
+            monitoring_category: Texts::new(n, n * 4),
             monitoring_triggers: Codes::new(n),
-            dibao_eligible: BooleanBuilder::with_capacity(n),
+            dibao_eligible: Flags::new(n),
             dibao_monthly_benefit: m(),
             dibao_failed: Codes::new(n),
-            identification_excluded: BooleanBuilder::with_capacity(n),
+            identification_excluded: Flags::new(n),
             identification_reasons: Codes::new(n),
             premiums: m(),
             elderly: m(),
             veterans: m(),
             education: m(),
             entitlements_total: m(),
-            credit_eligible: BooleanBuilder::with_capacity(n),
+            credit_eligible: Flags::new(n),
             credit_max_new_loan: m(),
             credit_failed: Codes::new(n),
-            findings: ListBuilder::with_capacity(finding, n).with_field(Arc::new(Field::new(
-                "item",
-                DataType::Struct(finding_fields()),
-                true,
-            ))),
-            error_code: StringBuilder::new(),
-            error_message: StringBuilder::new(),
+            findings: Findings::new(n),
+            error_code: Texts::new(n, 0),
+            error_message: Texts::new(n, 0),
         }
     }
 
     /// Appends a decision.
     pub(crate) fn push(&mut self, d: &Decision) {
-        self.household_id.append_value(&d.household_id);
-        self.as_of.append_value(days(d.as_of));
-        self.size.append_value(i64::from(d.size));
-        self.net_income.push(Some(d.net_income));
-        self.per_capita_income.push(Some(d.per_capita_income));
-        self.poverty_line.push(Some(d.poverty_line));
-        self.exit_eligible.append_value(d.exit.eligible);
+        self.household_id.push(&d.household_id);
+        self.as_of.push(days(d.as_of));
+        self.size.push(i64::from(d.size));
+        self.net_income.push(d.net_income);
+        self.per_capita_income.push(d.per_capita_income);
+        self.poverty_line.push(d.poverty_line);
+        self.exit_eligible.push(d.exit.eligible);
         self.exit_failed
             .push(Some(d.exit.failed.iter().map(|c| c.as_str())));
         self.monitoring_category
-            .append_value(d.monitoring.category.as_str());
+            .push(d.monitoring.category.as_str());
         self.monitoring_triggers
             .push(Some(d.monitoring.triggers.iter().map(|c| c.as_str())));
-        self.dibao_eligible.append_value(d.dibao.eligible);
-        self.dibao_monthly_benefit
-            .push(Some(d.dibao.monthly_benefit));
+        self.dibao_eligible.push(d.dibao.eligible);
+        self.dibao_monthly_benefit.push(d.dibao.monthly_benefit);
         self.dibao_failed
             .push(Some(d.dibao.failed.iter().map(|c| c.as_str())));
-        self.identification_excluded
-            .append_value(d.identification.excluded);
+        self.identification_excluded.push(d.identification.excluded);
         self.identification_reasons
             .push(Some(d.identification.reasons.iter().map(|c| c.as_str())));
         let e = &d.entitlements;
-        self.premiums.push(Some(e.insurance_premiums));
-        self.elderly.push(Some(e.elderly_allowance));
-        self.veterans.push(Some(e.veterans_allowance));
-        self.education.push(Some(e.education_aid));
-        self.entitlements_total.push(Some(e.total));
-        self.credit_eligible.append_value(d.credit.eligible);
-        self.credit_max_new_loan.push(Some(d.credit.max_new_loan));
+        self.premiums.push(e.insurance_premiums);
+        self.elderly.push(e.elderly_allowance);
+        self.veterans.push(e.veterans_allowance);
+        self.education.push(e.education_aid);
+        self.entitlements_total.push(e.total);
+        self.credit_eligible.push(d.credit.eligible);
+        self.credit_max_new_loan.push(d.credit.max_new_loan);
         self.credit_failed
             .push(Some(d.credit.failed.iter().map(|c| c.as_str())));
-        let list = self.findings.values();
-        for f in &d.findings {
-            if let Some(b) = list.field_builder::<StringBuilder>(0) {
-                b.append_value(f.code.as_str());
-            }
-            if let Some(b) = list.field_builder::<StringBuilder>(1) {
-                b.append_option(f.person_id.as_deref());
-            }
-            if let Some(b) = list.field_builder::<StringBuilder>(2) {
-                b.append_value(&f.field);
-            }
-            list.append(true);
-        }
-        self.findings.append(true);
-        self.error_code.append_null();
-        self.error_message.append_null();
+        self.findings.push(&d.findings);
+        self.error_code.push_null();
+        self.error_message.push_null();
     }
 
     /// Appends a failed row: its household id when it could be read, nulls,
     /// then the error's code and message.
     pub(crate) fn push_error(&mut self, household_id: Option<&str>, e: &RecordError) {
-        self.household_id.append_option(household_id);
-        self.as_of.append_null();
-        self.size.append_null();
+        self.household_id.push_option(household_id);
+        self.as_of.push_null();
+        self.size.push_null();
         for m in [
             &mut self.net_income,
             &mut self.per_capita_income,
             &mut self.poverty_line,
         ] {
-            m.push(None);
+            m.push_null();
         }
-        self.exit_eligible.append_null();
+        self.exit_eligible.push_null();
         self.exit_failed.push(None::<Vec<String>>);
-        self.monitoring_category.append_null();
+        self.monitoring_category.push_null();
         self.monitoring_triggers.push(None::<Vec<String>>);
-        self.dibao_eligible.append_null();
-        self.dibao_monthly_benefit.push(None);
+        self.dibao_eligible.push_null();
+        self.dibao_monthly_benefit.push_null();
         self.dibao_failed.push(None::<Vec<String>>);
-        self.identification_excluded.append_null();
+        self.identification_excluded.push_null();
         self.identification_reasons.push(None::<Vec<String>>);
         for m in [
             &mut self.premiums,
@@ -372,45 +619,45 @@ impl DecisionColumns {
             &mut self.education,
             &mut self.entitlements_total,
         ] {
-            m.push(None);
+            m.push_null();
         }
-        self.credit_eligible.append_null();
-        self.credit_max_new_loan.push(None);
+        self.credit_eligible.push_null();
+        self.credit_max_new_loan.push_null();
         self.credit_failed.push(None::<Vec<String>>);
-        self.findings.append(false);
-        self.error_code.append_value(e.code.as_str());
-        self.error_message.append_value(&e.message);
+        self.findings.push_null();
+        self.error_code.push(e.code.as_str());
+        self.error_message.push(&e.message);
     }
 
     /// The batch of the rows appended.
     pub(crate) fn finish(mut self) -> Result<RecordBatch, ArrowError> {
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.household_id.finish()),
-            Arc::new(self.as_of.finish()),
-            Arc::new(self.size.finish()),
+            self.household_id.finish()?,
+            Arc::new(self.as_of.finish()?),
+            Arc::new(self.size.finish()?),
             self.net_income.finish()?,
             self.per_capita_income.finish()?,
             self.poverty_line.finish()?,
-            Arc::new(self.exit_eligible.finish()),
-            self.exit_failed.finish(),
-            Arc::new(self.monitoring_category.finish()),
-            self.monitoring_triggers.finish(),
-            Arc::new(self.dibao_eligible.finish()),
+            self.exit_eligible.finish(),
+            self.exit_failed.finish()?,
+            self.monitoring_category.finish()?,
+            self.monitoring_triggers.finish()?,
+            self.dibao_eligible.finish(),
             self.dibao_monthly_benefit.finish()?,
-            self.dibao_failed.finish(),
-            Arc::new(self.identification_excluded.finish()),
-            self.identification_reasons.finish(),
+            self.dibao_failed.finish()?,
+            self.identification_excluded.finish(),
+            self.identification_reasons.finish()?,
             self.premiums.finish()?,
             self.elderly.finish()?,
             self.veterans.finish()?,
             self.education.finish()?,
             self.entitlements_total.finish()?,
-            Arc::new(self.credit_eligible.finish()),
+            self.credit_eligible.finish(),
             self.credit_max_new_loan.finish()?,
-            self.credit_failed.finish(),
-            Arc::new(self.findings.finish()),
-            Arc::new(self.error_code.finish()),
-            Arc::new(self.error_message.finish()),
+            self.credit_failed.finish()?,
+            self.findings.finish()?,
+            self.error_code.finish()?,
+            self.error_message.finish()?,
         ];
         RecordBatch::try_new(self.schema, columns)
     }
@@ -419,12 +666,12 @@ impl DecisionColumns {
 /// The settlement columns of a run.
 pub(crate) struct SettlementColumns {
     schema: SchemaRef,
-    claim_id: StringBuilder,
-    person_id: StringBuilder,
-    year: Int32Builder,
+    claim_id: Texts,
+    person_id: Texts,
+    year: Fixed<Int32Type>,
     amounts: [MoneyColumn; 7],
-    error_code: StringBuilder,
-    error_message: StringBuilder,
+    error_code: Texts,
+    error_message: Texts,
 }
 
 impl SettlementColumns {
@@ -432,20 +679,20 @@ impl SettlementColumns {
     pub(crate) fn new(money: MoneyType, n: usize) -> SettlementColumns {
         SettlementColumns {
             schema: settlement_schema(money),
-            claim_id: StringBuilder::with_capacity(n, n * 8),
-            person_id: StringBuilder::with_capacity(n, n * 8),
-            year: Int32Builder::with_capacity(n),
+            claim_id: Texts::new(n, n * 8),
+            person_id: Texts::new(n, n * 8),
+            year: Fixed::new(n),
             amounts: std::array::from_fn(|_| MoneyColumn::new(money, n)),
-            error_code: StringBuilder::new(),
-            error_message: StringBuilder::new(),
+            error_code: Texts::new(n, 0),
+            error_message: Texts::new(n, 0),
         }
     }
 
     /// Appends a settlement.
     pub(crate) fn push(&mut self, s: &Settlement) {
-        self.claim_id.append_value(s.claim_id.as_str());
-        self.person_id.append_value(s.person_id.as_str());
-        self.year.append_value(s.year);
+        self.claim_id.push(s.claim_id.as_str());
+        self.person_id.push(s.person_id.as_str());
+        self.year.push(s.year);
         let values = [
             s.total_cost,
             s.basic_insurance,
@@ -456,10 +703,10 @@ impl SettlementColumns {
             s.self_pay,
         ];
         for (col, v) in self.amounts.iter_mut().zip(values) {
-            col.push(Some(v));
+            col.push(v);
         }
-        self.error_code.append_null();
-        self.error_message.append_null();
+        self.error_code.push_null();
+        self.error_message.push_null();
     }
 
     /// Appends a failed row (the claim and person ids when they could be read).
@@ -469,28 +716,28 @@ impl SettlementColumns {
         person_id: Option<&str>,
         e: &RecordError,
     ) {
-        self.claim_id.append_option(claim_id);
-        self.person_id.append_option(person_id);
-        self.year.append_null();
+        self.claim_id.push_option(claim_id);
+        self.person_id.push_option(person_id);
+        self.year.push_null();
         for col in &mut self.amounts {
-            col.push(None);
+            col.push_null();
         }
-        self.error_code.append_value(e.code.as_str());
-        self.error_message.append_value(&e.message);
+        self.error_code.push(e.code.as_str());
+        self.error_message.push(&e.message);
     }
 
     /// The batch of the rows appended.
     pub(crate) fn finish(mut self) -> Result<RecordBatch, ArrowError> {
         let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(self.claim_id.finish()),
-            Arc::new(self.person_id.finish()),
-            Arc::new(self.year.finish()),
+            self.claim_id.finish()?,
+            self.person_id.finish()?,
+            Arc::new(self.year.finish()?),
         ];
         for col in &mut self.amounts {
             columns.push(col.finish()?);
         }
-        columns.push(Arc::new(self.error_code.finish()));
-        columns.push(Arc::new(self.error_message.finish()));
+        columns.push(self.error_code.finish()?);
+        columns.push(self.error_message.finish()?);
         RecordBatch::try_new(self.schema, columns)
     }
 }
