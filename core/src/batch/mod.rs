@@ -585,6 +585,27 @@ struct HouseholdSlot {
     error: Option<RecordError>,
 }
 
+impl HouseholdSlot {
+    /// The slot of household row `row`, as new but with its lists' memory.
+    fn reset(&mut self, row: usize) {
+        self.row = row;
+        self.error = None;
+        let h = &mut self.household;
+        let mut members = std::mem::take(&mut h.members);
+        let mut causes = std::mem::take(&mut h.causes);
+        let mut exit_steps = std::mem::take(&mut h.exit_steps);
+        members.clear();
+        causes.clear();
+        exit_steps.clear();
+        *h = Household {
+            members,
+            causes,
+            exit_steps,
+            ..Household::with_defaults()
+        };
+    }
+}
+
 /// A member row being read.
 struct MemberSlot {
     /// Its row in its batch (the batch is its run's, [`Block::runs`]).
@@ -632,8 +653,14 @@ impl Block {
         mm_starts: &[usize],
     ) {
         let households = &mut self.households;
-        households.clear();
-        households.extend(rows.clone().map(|row| HouseholdSlot {
+        // The last block's slots are reset, not dropped: their lists keep
+        // their memory for this block's.
+        households.truncate(rows.len());
+        let kept = households.len();
+        for (slot, row) in households.iter_mut().zip(rows.clone()) {
+            slot.reset(row);
+        }
+        households.extend(rows.clone().skip(kept).map(|row| HouseholdSlot {
             row,
             household: Household::with_defaults(),
             error: None,
@@ -898,8 +925,7 @@ fn household_text_column(
         C::Causes => {
             read!(|h, t| causes_text(t, Cause::from_wire).ok().map(|v| h.causes = v))
                 || list!(
-                    |h, items| each_item(items, |t| t.and_then(Cause::from_wire))
-                        .map(|v| h.causes = v)
+                    |h, items| each_item(items, &mut h.causes, |t| t.and_then(Cause::from_wire))
                 )
         }
         C::ExitSteps => {
@@ -907,26 +933,28 @@ fn household_text_column(
                 exit_steps_text(t, ExitStepKind::from_wire)
                     .ok()
                     .map(|v| h.exit_steps = v)
-            }) || list!(|h, items| each_item(items, |t| {
+            }) || list!(|h, items| each_item(items, &mut h.exit_steps, |t| {
                 t.and_then(|t| plain_exit_step(t, ExitStepKind::from_wire))
-            })
-            .map(|v| h.exit_steps = v))
+            }))
         }
         _ => household_number_column(col, reader, slots, start),
     }
 }
 
-/// `read` of every item, in a `Vec` made at its size; `None` as soon as an
-/// item reads `None`.
+/// `read` of every item, into `out` (emptied first, so a list keeps its
+/// memory from the block before); `None` as soon as an item reads `None`
+/// (then the household fails, and what `out` holds is never read).
 fn each_item<T>(
     items: &[Option<&str>],
+    out: &mut Vec<T>,
     read: impl Fn(Option<&str>) -> Option<T>,
-) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(items.len());
+) -> Option<()> {
+    out.clear();
+    out.reserve(items.len());
     for &t in items {
         out.push(read(t)?);
     }
-    Some(out)
+    Some(())
 }
 
 /// The household counterpart of [`member_bool_column`] for `bool` columns,
