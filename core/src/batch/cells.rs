@@ -478,8 +478,28 @@ pub(crate) fn date32(d: i32) -> Option<NaiveDate> {
     day_date(i64::from(d))
 }
 
+/// Day of 1901-01-01 counted from 1970-01-01: 69 years back, 17 of them
+/// leap years (1904 … 1968), so −(69 × 365 + 17).
+const DAY_1901: i64 = -25_202;
+/// Day of 2099-12-31 counted from 1970-01-01: 2100-01-01 is 130 years on,
+/// 32 of them leap years (1972 … 2096), so 130 × 365 + 32 = 47 482; less one.
+const DAY_2099_END: i64 = 47_481;
+
 /// The date `d` days after 1970-01-01, `None` beyond chrono's dates.
+///
+/// Dates of 1901 to 2099 (every date of a register) by arithmetic: there
+/// every fourth year is a leap year, so four years are 1 461 days with the
+/// leap year last. chrono's general conversion costs twice as much, and a
+/// registry has six dates a household.
 fn day_date(d: i64) -> Option<NaiveDate> {
+    if (DAY_1901..=DAY_2099_END).contains(&d) {
+        let x = d - DAY_1901;
+        let (cycles, rest) = (x / 1461, x % 1461);
+        let k = (rest / 365).min(3);
+        let year = i32::try_from(1901 + 4 * cycles + k).ok()?;
+        let ordinal = u32::try_from(rest - 365 * k + 1).ok()?;
+        return NaiveDate::from_yo_opt(year, ordinal);
+    }
     d.checked_add(EPOCH_DAYS_FROM_CE)
         .and_then(|n| i32::try_from(n).ok())
         .and_then(NaiveDate::from_num_days_from_ce_opt)
@@ -857,6 +877,26 @@ mod tests {
     /// The text path, the reference the fast path must agree with.
     fn by_text(f: f64) -> Option<Money> {
         money_text(&float_text(f)).ok()
+    }
+
+    /// The arithmetic of 1901 to 2099 is chrono's day for day, from well
+    /// before 1901 to well after 2099 (so both ends of the range are
+    /// crossed), and its bounds are the dates their comments say.
+    #[test]
+    fn day_dates_are_chronos_day_for_day() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for d in -40_000i64..60_000 {
+            let want = epoch.checked_add_signed(chrono::TimeDelta::days(d));
+            assert_eq!(day_date(d), want, "day {d}");
+        }
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(day_date(DAY_1901), ymd(1901, 1, 1));
+        assert_eq!(day_date(DAY_2099_END), ymd(2099, 12, 31));
+        assert_eq!(day_date(DAY_2099_END + 1), ymd(2100, 1, 1));
+        // 2000-02-29: 30 years of 365 days and 7 leap days (1972 … 1996)
+        // to 2000-01-01 = 10 957, then 31 + 28.
+        assert_eq!(day_date(10_957 + 59), ymd(2000, 2, 29));
+        assert_eq!(day_date(i64::from(i32::MAX)), None);
     }
 
     #[test]
