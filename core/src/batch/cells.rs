@@ -687,7 +687,22 @@ fn float_text(f: f64) -> String {
 
 /// `v × 10^-scale` yuan as money, when it has at most two decimals, is not
 /// negative and is below 10¹³.
+#[inline]
 pub(crate) fn decimal_money(v: i128, scale: i8) -> Result<Money, Problem> {
+    // The usual cell, `decimal128(_, 2)` holding fen: no scaling.
+    if scale == 2
+        && (0..FEN_LIMIT).contains(&v)
+        && let Ok(fen) = i64::try_from(v)
+    {
+        return Ok(Money::from_fen(fen));
+    }
+    scaled_decimal_money(v, scale)
+}
+
+/// [`decimal_money`] of any other cell (kept out of line: the usual cell
+/// is the inlined test above).
+#[inline(never)]
+fn scaled_decimal_money(v: i128, scale: i8) -> Result<Money, Problem> {
     let bad = |why: &str| {
         Problem::new(
             ErrorCode::InvalidMoney,
