@@ -343,7 +343,7 @@ impl MoneyColumn {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, m: Money) {
         match self {
             MoneyColumn::Decimal(b) => b.push(fen(m)),
