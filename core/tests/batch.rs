@@ -1140,3 +1140,52 @@ fn with_null_person(frame: &Frame, claim_id: &str) -> Frame {
     columns[i] = Arc::new(nulled);
     Frame::from_batch(RecordBatch::try_new(b.schema(), columns).unwrap())
 }
+
+#[test]
+fn disability_grades_from_int32_and_float64_columns() {
+    // A grade is 1 to 4; 0, 5 and −1 are out of range; 2.5 is no integer
+    // (`invalid_integer`); null and NaN are absent. int32 rows 3, 4 and 6
+    // fail; float64 rows 2, 5 and 6 fail.
+    let with_grades = |grades: ArrayRef| {
+        let base = one_member_each(6);
+        let batch = &base.batches[0];
+        let schema = batch.schema();
+        let mut cols: Vec<(&str, ArrayRef)> = schema
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, c)| (f.name().as_str(), c.clone()))
+            .collect();
+        cols.push(("disability_grade", grades));
+        frame(cols)
+    };
+    let ids: Vec<String> = (1..=6).map(|i| format!("H{i}")).collect();
+    let households = frame(vec![(
+        "id",
+        Arc::new(StringArray::from_iter_values(&ids)) as ArrayRef,
+    )]);
+    let ints = Arc::new(arrow_array::Int32Array::from(vec![
+        Some(1),
+        Some(4),
+        Some(0),
+        Some(5),
+        None,
+        Some(-1),
+    ]));
+    let out = run(&households, &with_grades(ints), 1);
+    let (ok, bad) = ("null", "out_of_range");
+    assert_eq!(column(&out, "error_code"), [ok, ok, bad, bad, ok, bad]);
+    let msgs = column(&out, "error_message");
+    assert!(
+        msgs[2].starts_with("members[0].disability_grade: disability grade 0 is outside 1–4"),
+        "{}",
+        msgs[2]
+    );
+    let floats = Arc::new(Float64Array::from(vec![2.0, 2.5, f64::NAN, 4.0, 0.0, 5.0]));
+    let out = run(&households, &with_grades(floats), 1);
+    assert_eq!(
+        column(&out, "error_code"),
+        [ok, "invalid_integer", ok, ok, bad, bad]
+    );
+    assert_eq!(out.failed, 3);
+}

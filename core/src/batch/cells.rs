@@ -289,6 +289,20 @@ impl<'a> Reader<'a> {
         true
     }
 
+    /// [`Reader::each_text_mut`] for an `int32` column: `f` gets each item
+    /// and its row's integer (`None` when null); `false` when the column is
+    /// not `int32`.
+    pub(crate) fn each_i32_mut<T>(
+        &self,
+        items: &mut [T],
+        row: impl Fn(&T) -> usize,
+        mut f: impl FnMut(&mut T, Option<i32>),
+    ) -> bool {
+        let Reader::I32(a) = self else { return false };
+        each_cell!(items, row, f, a, |v| v);
+        true
+    }
+
     /// [`Reader::each_text_mut`] for a `date32` column: `f` gets each item
     /// and its row's days since 1970-01-01 (`None` when null); `false` when
     /// the column is not `date32`. [`date32`] makes the day count a date.

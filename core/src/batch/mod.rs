@@ -1155,8 +1155,38 @@ fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
             read!(|s, t| parse_date(t).map(|d| s.member.moved_out_on = Some(d)))
                 || date32!(|s, d| s.member.moved_out_on = Some(d))
         }
+        C::DisabilityGrade => member_grade_column(reader, slots),
         _ => member_bool_column(col, reader, slots),
     }
+}
+
+/// Reads `disability_grade` the short way from an `int32` column or a
+/// `float64` one (as `pd.read_csv` gives a column with blanks): a grade 1 to
+/// 4 is set, any other cell goes through [`read_member_cell`] for its error.
+/// `false` for any other column type.
+fn member_grade_column(reader: &Reader<'_>, slots: &mut [MemberSlot]) -> bool {
+    let col = MemberColumn::DisabilityGrade;
+    reader.each_i32_mut(
+        slots,
+        |s| s.row,
+        |s, v| match v.map(|v| (u8::try_from(v), v)) {
+            None => {}
+            Some((Ok(g @ 1..=4), _)) => s.member.disability_grade = Some(g),
+            Some((_, v)) => read_member_cell(s, col, Some(Value::Int(i128::from(v)))),
+        },
+    ) || reader.each_f64_mut(
+        slots,
+        |s| s.row,
+        |s, v| {
+            let Some(v) = v else { return };
+            #[allow(clippy::float_cmp, reason = "the exact grades 1.0 … 4.0, nothing else")]
+            let g = [1u8, 2, 3, 4].into_iter().find(|&g| f64::from(g) == v);
+            match g {
+                Some(g) => s.member.disability_grade = Some(g),
+                None => read_member_cell(s, col, Some(Value::Float(v))),
+            }
+        },
+    )
 }
 
 /// The error of member row `g` (the `i`-th of its household) when it left a
