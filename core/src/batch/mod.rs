@@ -832,7 +832,7 @@ fn household_text_column(
 ) -> bool {
     use crate::date::parse_date;
     use crate::enums::{Attribute, Cause, CreditRating, ExitStepKind, Housing, Status, WireEnum};
-    use crate::record::read::{causes_text, credit, exit_steps_text, plain_exit_step};
+    use crate::record::read::{causes_text_into, credit, exit_steps_text_into, plain_exit_step};
     use HouseholdColumn as C;
     macro_rules! read {
         (|$h:ident, $t:ident| $set:expr) => {
@@ -923,19 +923,16 @@ fn household_text_column(
         }
         C::CreditRating => read!(|h, t| CreditRating::from_wire(t).map(|v| credit(h).rating = v)),
         C::Causes => {
-            read!(|h, t| causes_text(t, Cause::from_wire).ok().map(|v| h.causes = v))
+            read!(|h, t| causes_text_into(t, Cause::from_wire, &mut h.causes).ok())
                 || list!(
                     |h, items| each_item(items, &mut h.causes, |t| t.and_then(Cause::from_wire))
                 )
         }
         C::ExitSteps => {
-            read!(|h, t| {
-                exit_steps_text(t, ExitStepKind::from_wire)
-                    .ok()
-                    .map(|v| h.exit_steps = v)
-            }) || list!(|h, items| each_item(items, &mut h.exit_steps, |t| {
-                t.and_then(|t| plain_exit_step(t, ExitStepKind::from_wire))
-            }))
+            read!(|h, t| exit_steps_text_into(t, ExitStepKind::from_wire, &mut h.exit_steps).ok())
+                || list!(|h, items| each_item(items, &mut h.exit_steps, |t| {
+                    t.and_then(|t| plain_exit_step(t, ExitStepKind::from_wire))
+                }))
         }
         _ => household_number_column(col, reader, slots, start),
     }

@@ -1291,11 +1291,25 @@ fn causes(cell: &Cell) -> Result<Vec<Cause>, Problem> {
 
 /// `;`-separated causes, each read with `read`.
 pub(crate) fn causes_text(t: &str, read: fn(&str) -> Option<Cause>) -> Result<Vec<Cause>, Problem> {
-    let mut out = Vec::with_capacity(Items::count_hint(t));
+    let mut out = Vec::new();
+    causes_text_into(t, read, &mut out)?;
+    Ok(out)
+}
+
+/// [`causes_text`] into `out` (emptied first; the batch path hands over a
+/// list that keeps its memory from household to household). On an error
+/// `out` holds the causes before the bad one.
+pub(crate) fn causes_text_into(
+    t: &str,
+    read: fn(&str) -> Option<Cause>,
+    out: &mut Vec<Cause>,
+) -> Result<(), Problem> {
+    out.clear();
+    out.reserve(Items::count_hint(t));
     for (i, item) in items(t).enumerate() {
         out.push(cause_item(i, item, read)?);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The `i`-th cause of a list.
@@ -1319,14 +1333,28 @@ pub(crate) fn exit_steps_text(
     t: &str,
     read: fn(&str) -> Option<ExitStepKind>,
 ) -> Result<Vec<ExitStep>, Problem> {
-    if let Some(steps) = plain_exit_steps(t, read) {
-        return Ok(steps);
+    let mut out = Vec::new();
+    exit_steps_text_into(t, read, &mut out)?;
+    Ok(out)
+}
+
+/// [`exit_steps_text`] into `out` (emptied first, as for
+/// [`causes_text_into`]). On an error `out` holds the steps before the bad
+/// one.
+pub(crate) fn exit_steps_text_into(
+    t: &str,
+    read: fn(&str) -> Option<ExitStepKind>,
+    out: &mut Vec<ExitStep>,
+) -> Result<(), Problem> {
+    if plain_exit_steps(t, read, out).is_some() {
+        return Ok(());
     }
-    let mut out = Vec::with_capacity(Items::count_hint(t));
+    out.clear();
+    out.reserve(Items::count_hint(t));
     for (i, item) in items(t).enumerate() {
         out.push(exit_step_item(i, item, read)?);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The common spelling of an `exit_steps` list read in one pass:
@@ -1334,15 +1362,20 @@ pub(crate) fn exit_steps_text(
 /// for anything else, which [`exit_steps_text`] then reads item by item
 /// (and so gives its error); when this answers, that reading gives the same
 /// steps: each item is the text up to the next `;`, cut at its first `:`.
-fn plain_exit_steps(t: &str, read: fn(&str) -> Option<ExitStepKind>) -> Option<Vec<ExitStep>> {
+fn plain_exit_steps(
+    t: &str,
+    read: fn(&str) -> Option<ExitStepKind>,
+    out: &mut Vec<ExitStep>,
+) -> Option<()> {
     let b = t.as_bytes();
-    let mut out = Vec::with_capacity(b.len() / 16 + 1);
+    out.clear();
+    out.reserve(b.len() / 16 + 1);
     let mut at = 0;
     loop {
         let (step, end) = plain_step_at(t, at, read)?;
         out.push(step);
         match b.get(end) {
-            None => return Some(out),
+            None => return Some(()),
             Some(b';') => at = end + 1,
             Some(_) => return None,
         }
@@ -1412,7 +1445,8 @@ pub(crate) fn exit_step_item(
 #[cfg(test)]
 mod tests {
     use super::{
-        ExitStep, ExitStepKind, Items, exit_step_item, items, plain_exit_step, plain_exit_steps,
+        Cause, ExitStep, ExitStepKind, Items, causes_text, causes_text_into, exit_step_item,
+        exit_steps_text, exit_steps_text_into, items, plain_exit_step, plain_exit_steps,
         split_step,
     };
     use proptest::prelude::*;
@@ -1429,6 +1463,58 @@ mod tests {
         }
     }
 
+    /// [`plain_exit_steps`] into a list that held a step before (as the
+    /// batch path's lists do): what it answers must not keep that step.
+    fn plain(t: &str, read: fn(&str) -> Option<ExitStepKind>) -> Option<Vec<ExitStep>> {
+        let mut out = vec![ExitStep {
+            step: ExitStepKind::Announced,
+            on: chrono::NaiveDate::MIN,
+        }];
+        plain_exit_steps(t, read, &mut out).map(|()| out)
+    }
+
+    /// The `_into` readers empty the list they are given first: read into a
+    /// list that held an item, they give what a new list gets.
+    #[test]
+    fn list_readers_into_a_used_list_give_what_a_new_list_gets() {
+        use crate::enums::WireEnum;
+        // Two steps each way of writing them (one pass, item by item).
+        for t in [
+            "proposed:2020-01-01;verified:2020-01-05",
+            "proposed：2020-01-01；verified:2020-01-05",
+        ] {
+            let mut used = vec![ExitStep {
+                step: ExitStepKind::Announced,
+                on: chrono::NaiveDate::MIN,
+            }];
+            let got = exit_steps_text_into(t, ExitStepKind::from_wire, &mut used).map(|()| used);
+            let steps: Vec<_> = got
+                .ok()
+                .unwrap_or_default()
+                .iter()
+                .map(|s| (s.step, s.on.to_string()))
+                .collect();
+            assert_eq!(
+                steps,
+                [
+                    (ExitStepKind::Proposed, "2020-01-01".to_owned()),
+                    (ExitStepKind::Verified, "2020-01-05".to_owned())
+                ],
+                "{t}"
+            );
+            assert!(exit_steps_text(t, ExitStepKind::from_wire).is_ok(), "{t}");
+        }
+        for t in ["illness;disability", "illness；disability"] {
+            let mut used = vec![Cause::Other];
+            let got = causes_text_into(t, Cause::from_wire, &mut used).map(|()| used);
+            let new = causes_text(t, Cause::from_wire);
+            assert_eq!(got.ok(), new.ok(), "{t}");
+        }
+        let mut used = vec![Cause::Other];
+        assert!(causes_text_into("illness;disability", Cause::from_wire, &mut used).is_ok());
+        assert_eq!(used, [Cause::Illness, Cause::Disability]);
+    }
+
     proptest! {
         /// Whenever the one-pass reading answers, the item-by-item reading
         /// gives the same steps (both with the wire names and with labels).
@@ -1438,7 +1524,7 @@ mod tests {
         ) {
             use crate::enums::WireEnum;
             for read in [ExitStepKind::from_wire, ExitStepKind::from_label] {
-                if let Some(steps) = plain_exit_steps(&t, read) {
+                if let Some(steps) = plain(&t, read) {
                     let by_items: Result<Vec<ExitStep>, _> = items(&t)
                         .enumerate()
                         .map(|(i, item)| exit_step_item(i, item, read))
@@ -1480,7 +1566,7 @@ mod tests {
         let read = ExitStepKind::from_wire;
         let on = |t| parse_date(t).unwrap_or_default();
         assert_eq!(
-            plain_exit_steps("proposed:2020-01-01;verified:2020-01-05", read),
+            plain("proposed:2020-01-01;verified:2020-01-05", read),
             Some(vec![
                 ExitStep {
                     step: ExitStepKind::Proposed,
@@ -1500,7 +1586,7 @@ mod tests {
             "proposed:2020-01-011",
             "proposed:2020-02-30",
         ] {
-            assert_eq!(plain_exit_steps(other, read), None, "{other}");
+            assert_eq!(plain(other, read), None, "{other}");
         }
     }
 
