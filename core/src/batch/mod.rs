@@ -606,16 +606,17 @@ impl HouseholdSlot {
     }
 }
 
-/// A member row being read.
-struct MemberSlot {
+/// A member row being read, straight into its household's member list.
+struct MemberSlot<'a> {
     /// Its row in its batch (the batch is its run's, [`Block::runs`]).
     row: usize,
     /// Its row across the member frame's batches.
     g: usize,
     /// Its index in its household.
     i: usize,
-    member: Member,
-    /// Its first bad cell (boxed: rare, and the slot is moved twice).
+    /// Its record, in its household's list.
+    member: &'a mut Member,
+    /// Its first bad cell (boxed: rare).
     error: Option<Box<RecordError>>,
     /// Whether it gave its `id`, `sex` and `birth_date`.
     seen: [bool; 3],
@@ -630,10 +631,13 @@ struct Block {
     households: Vec<HouseholdSlot>,
     /// How many members each household has (its slots follow each other).
     counts: Vec<usize>,
-    /// Every member row of the block, household by household.
-    members: Vec<MemberSlot>,
-    /// Runs of `members` in one batch: (batch, range of `members`).
+    /// Every member row of the block, household by household: (row in its
+    /// batch, row across batches, index in its household).
+    places: Vec<(usize, usize, usize)>,
+    /// Runs of `places` in one batch: (batch, range of `places`).
     runs: Vec<(usize, std::ops::Range<usize>)>,
+    /// The block's members' first problems: (household of the block, error).
+    member_errors: Vec<(usize, RecordError)>,
 }
 
 impl Block {
@@ -676,36 +680,51 @@ impl Block {
             );
         }
 
-        self.members.clear();
+        // Each member is read where it stays, in its household's list (made
+        // empty by `reset`): no record is moved.
+        self.places.clear();
         self.counts.clear();
         self.runs.clear();
-        for row in rows.clone() {
-            let before = self.members.len();
+        for (slot, row) in households.iter_mut().zip(rows.clone()) {
+            let before = self.places.len();
             for (i, g) in members_of(start + row).enumerate() {
                 let (batch, row) = locate(mm_starts, g);
+                let at = self.places.len();
                 match self.runs.last_mut() {
                     Some((b, r)) if *b == batch => r.end += 1,
-                    _ => self
-                        .runs
-                        .push((batch, self.members.len()..self.members.len() + 1)),
+                    _ => self.runs.push((batch, at..at + 1)),
                 }
-                self.members.push(MemberSlot {
-                    row,
-                    g,
-                    i,
-                    member: Member::new("", Sex::Male, NaiveDate::MIN),
-                    error: None,
-                    seen: [false; 3],
-                });
+                self.places.push((row, g, i));
+                slot.household
+                    .members
+                    .push(Member::new("", Sex::Male, NaiveDate::MIN));
             }
-            self.counts.push(self.members.len() - before);
+            self.counts.push(self.places.len() - before);
+        }
+        let mut slots: Vec<MemberSlot<'_>> = Vec::with_capacity(self.places.len());
+        let mut places = self.places.iter();
+        for member in households
+            .iter_mut()
+            .flat_map(|s| s.household.members.iter_mut())
+        {
+            let Some(&(row, g, i)) = places.next() else {
+                break;
+            };
+            slots.push(MemberSlot {
+                row,
+                g,
+                i,
+                member,
+                error: None,
+                seen: [false; 3],
+            });
         }
         let columns = mm_readers.first().map_or(0, Vec::len);
         for j in 0..columns {
             for (batch, range) in &self.runs {
                 let (Some((col, reader)), Some(slots)) = (
                     mm_readers.get(*batch).and_then(|c| c.get(j)),
-                    self.members.get_mut(range.clone()),
+                    slots.get_mut(range.clone()),
                 ) else {
                     continue;
                 };
@@ -715,9 +734,29 @@ impl Block {
                 reader.each_mut(slots, |s| s.row, |s, v| read_member_cell(s, *col, v));
             }
         }
+        // Each household's first member problem, in member order.
+        self.member_errors.clear();
+        let mut slots = slots.into_iter();
+        for (k, &count) in self.counts.iter().enumerate() {
+            // Every slot of the household is taken, not only up to its
+            // first problem: the next household's start after them.
+            let mut first = None;
+            for m in slots.by_ref().take(count) {
+                if first.is_none() {
+                    first = m
+                        .error
+                        .map(|e| *e)
+                        .or_else(|| missing_member_cell(m.g, m.i, m.seen));
+                }
+            }
+            if let Some(e) = first {
+                self.member_errors.push((k, e));
+            }
+        }
+        drop(slots);
 
-        let mut members = self.members.drain(..);
-        for (slot, &count) in self.households.iter_mut().zip(&self.counts) {
+        let mut member_errors = self.member_errors.drain(..).peekable();
+        for (k, slot) in self.households.iter_mut().enumerate() {
             let h = &mut slot.household;
             let g = start + slot.row;
             if h.id.is_empty() && slot.error.is_none() {
@@ -729,15 +768,10 @@ impl Block {
                     ),
                 ));
             }
-            h.members.reserve_exact(count);
-            for m in members.by_ref().take(count) {
-                if slot.error.is_none() {
-                    slot.error = m
-                        .error
-                        .map(|e| *e)
-                        .or_else(|| missing_member_cell(m.g, m.i, m.seen));
-                }
-                h.members.push(m.member);
+            if let Some((_, e)) = member_errors.next_if(|(at, _)| *at == k)
+                && slot.error.is_none()
+            {
+                slot.error = Some(e);
             }
             if let Some(mut e) = slot.error.take() {
                 e.message = scrub_personal(&e.message, &h.members);
@@ -776,10 +810,10 @@ fn scrub_personal(message: &str, members: &[Member]) -> String {
 
 /// Reads one cell of a member row: its slot keeps its first bad cell and
 /// which of `id`, `sex` and `birth_date` it gave.
-fn read_member_cell(s: &mut MemberSlot, col: MemberColumn, cell: Option<Value<'_>>) {
+fn read_member_cell(s: &mut MemberSlot<'_>, col: MemberColumn, cell: Option<Value<'_>>) {
     let Some(v) = cell else { return };
     let mut household_id = None;
-    match set_member(&mut s.member, &mut household_id, col, &v) {
+    match set_member(s.member, &mut household_id, col, &v) {
         Ok(()) => {
             let k = match col {
                 MemberColumn::Id => 0,
@@ -1038,7 +1072,11 @@ fn household_number_column(
 /// Reads a member `bool` column the short way (a boolean cell is always
 /// its field's value); `false` when `col` is not a flag or the Arrow column
 /// not `bool`.
-fn member_bool_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [MemberSlot]) -> bool {
+fn member_bool_column(
+    col: MemberColumn,
+    reader: &Reader<'_>,
+    slots: &mut [MemberSlot<'_>],
+) -> bool {
     use MemberColumn as C;
     let field: fn(&mut Member) -> &mut bool = match col {
         C::Boarding => |m| &mut m.boarding,
@@ -1052,7 +1090,7 @@ fn member_bool_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
         |s| s.row,
         |s, b| {
             if let Some(b) = b {
-                *field(&mut s.member) = b;
+                *field(s.member) = b;
             }
         },
     )
@@ -1063,13 +1101,17 @@ fn member_bool_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
 /// set, any other goes through [`read_member_cell`] (which gives its error),
 /// so the result is the same. `false` when `col` is not such a column or the
 /// Arrow column is not text.
-fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [MemberSlot]) -> bool {
+fn member_text_column(
+    col: MemberColumn,
+    reader: &Reader<'_>,
+    slots: &mut [MemberSlot<'_>],
+) -> bool {
     use crate::date::parse_date;
     use crate::enums::{Health, Labor, Relation, Schooling, WireEnum};
     use crate::mask::{IdNumber, PersonName};
     use MemberColumn as C;
     /// Marks `id`, `sex` or `birth_date` (0, 1, 2) as given.
-    fn mark(s: &mut MemberSlot, k: usize) {
+    fn mark(s: &mut MemberSlot<'_>, k: usize) {
         if let Some(seen) = s.seen.get_mut(k) {
             *seen = true;
         }
@@ -1161,7 +1203,7 @@ fn member_text_column(col: MemberColumn, reader: &Reader<'_>, slots: &mut [Membe
 /// `float64` one (as `pd.read_csv` gives a column with blanks): a grade 1 to
 /// 4 is set, any other cell goes through [`read_member_cell`] for its error.
 /// `false` for any other column type.
-fn member_grade_column(reader: &Reader<'_>, slots: &mut [MemberSlot]) -> bool {
+fn member_grade_column(reader: &Reader<'_>, slots: &mut [MemberSlot<'_>]) -> bool {
     let col = MemberColumn::DisabilityGrade;
     reader.each_i32_mut(
         slots,
