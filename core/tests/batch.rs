@@ -945,6 +945,46 @@ fn a_bad_cell_quoting_a_name_or_an_identity_number_is_masked() {
     }
 }
 
+/// The batch path skips reading text columns no rule reads (town, village,
+/// names) but not their problems: a household cell quoting a member's name
+/// is masked with that name (the names are read for a block with a
+/// problem), and a town column that is not text still fails its cells.
+#[test]
+fn unread_name_and_place_columns_still_mask_and_fail() {
+    let households = frame(vec![
+        ("id", strs(&[Some("H1"), Some("H2"), Some("H3")])),
+        (
+            "town",
+            Arc::new(BooleanArray::from(vec![None, Some(true), None])) as ArrayRef,
+        ),
+        ("village", strs(&[Some("张庄村"), None, Some("李庄村")])),
+        (
+            "attribute",
+            strs(&[Some("瞿思源"), Some("general"), Some("general")]),
+        ),
+    ]);
+    let members = frame(vec![
+        ("household_id", strs(&[Some("H1"), Some("H2"), Some("H3")])),
+        ("id", strs(&[Some("P1"), Some("P2"), Some("P3")])),
+        (
+            "name",
+            strs(&[Some("瞿思源"), Some("亓官明"), Some("郗慕白")]),
+        ),
+        ("sex", strs(&[Some("male"); 3])),
+        ("birth_date", strs(&[Some("1980-01-01"); 3])),
+    ]);
+    let out = run(&households, &members, 1);
+    // H1: attribute "瞿思源" is no attribute; H2: a bool is not a town
+    // (wrong_type); H3 is good.
+    let codes = column(&out, "error_code");
+    assert_eq!(codes[..2], ["invalid_enum", "wrong_type"]);
+    assert_eq!(codes[2], "null");
+    let messages = column(&out, "error_message");
+    assert!(messages[0].contains("\"瞿**\""), "{}", messages[0]);
+    assert!(!messages[0].contains("瞿思源"), "{}", messages[0]);
+    assert!(messages[1].starts_with("town: "), "{}", messages[1]);
+}
+
 /// Which problem a household row reports when it has several, on rows that
 /// straddle the reader's blocks of 256 households (rows 255/256 and
 /// 511/512) and a member frame split in two batches inside a household.

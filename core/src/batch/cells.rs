@@ -126,6 +126,15 @@ pub(crate) enum Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// Whether no cell of the column can be a bad cell of a free-text field
+    /// (a place or person name): its cells are text, or all absent.
+    pub(crate) fn text_or_null(&self) -> bool {
+        matches!(
+            self,
+            Reader::Null | Reader::Utf8(_) | Reader::LargeUtf8(_) | Reader::Utf8View(_)
+        )
+    }
+
     /// Resolves `array`'s type once.
     pub(crate) fn new(array: &'a dyn Array) -> Reader<'a> {
         if array.null_count() == array.len() {

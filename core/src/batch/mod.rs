@@ -670,7 +670,11 @@ impl Block {
             error: None,
         }));
         for (col, reader) in cols {
-            if household_text_column(*col, reader, households, start) {
+            // Town and village: no rule reads them, and a text cell of
+            // theirs is never a problem, so such a column is not read.
+            let unread = matches!(col, HouseholdColumn::Town | HouseholdColumn::Village)
+                && reader.text_or_null();
+            if unread || household_text_column(*col, reader, households, start) {
                 continue;
             }
             reader.each_mut(
@@ -701,6 +705,9 @@ impl Block {
             }
             self.counts.push(self.places.len() - before);
         }
+        let household_problem = households
+            .iter()
+            .any(|s| s.error.is_some() || s.household.id.is_empty());
         let mut slots: Vec<MemberSlot<'_>> = Vec::with_capacity(self.places.len());
         let mut places = self.places.iter();
         for member in households
@@ -719,7 +726,11 @@ impl Block {
                 seen: [false; 3],
             });
         }
+        // Names: no rule reads them, and a text cell of theirs is never a
+        // problem, so a text column of names is read only for a block with
+        // a problem (an error message is scrubbed of its members' names).
         let columns = mm_readers.first().map_or(0, Vec::len);
+        let mut names = Vec::new();
         for j in 0..columns {
             for (batch, range) in &self.runs {
                 let (Some((col, reader)), Some(slots)) = (
@@ -728,10 +739,25 @@ impl Block {
                 ) else {
                     continue;
                 };
+                if *col == MemberColumn::Name && reader.text_or_null() {
+                    names.push((reader, range.clone()));
+                    continue;
+                }
                 if *col == MemberColumn::HouseholdId || member_text_column(*col, reader, slots) {
                     continue;
                 }
                 reader.each_mut(slots, |s| s.row, |s, v| read_member_cell(s, *col, v));
+            }
+        }
+        if household_problem
+            || slots
+                .iter()
+                .any(|m| m.error.is_some() || m.seen != [true; 3])
+        {
+            for (reader, range) in names {
+                if let Some(slots) = slots.get_mut(range) {
+                    member_text_column(MemberColumn::Name, reader, slots);
+                }
             }
         }
         // Each household's first member problem, in member order.
