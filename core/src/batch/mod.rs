@@ -749,34 +749,30 @@ impl Block {
                 reader.each_mut(slots, |s| s.row, |s, v| read_member_cell(s, *col, v));
             }
         }
-        if household_problem
-            || slots
-                .iter()
-                .any(|m| m.error.is_some() || m.seen != [true; 3])
-        {
+        // Each household's first member problem, in member order.
+        self.member_errors.clear();
+        let mut at = 0;
+        for (k, &count) in self.counts.iter().enumerate() {
+            let members = slots.get_mut(at..at + count).unwrap_or_default();
+            at += count;
+            let first = members
+                .iter_mut()
+                .find(|m| m.error.is_some() || m.seen != [true; 3])
+                .and_then(|m| {
+                    m.error
+                        .take()
+                        .map(|e| *e)
+                        .or_else(|| missing_member_cell(m.g, m.i, m.seen))
+                });
+            if let Some(e) = first {
+                self.member_errors.push((k, e));
+            }
+        }
+        if household_problem || !self.member_errors.is_empty() {
             for (reader, range) in names {
                 if let Some(slots) = slots.get_mut(range) {
                     member_text_column(MemberColumn::Name, reader, slots);
                 }
-            }
-        }
-        // Each household's first member problem, in member order.
-        self.member_errors.clear();
-        let mut slots = slots.into_iter();
-        for (k, &count) in self.counts.iter().enumerate() {
-            // Every slot of the household is taken, not only up to its
-            // first problem: the next household's start after them.
-            let mut first = None;
-            for m in slots.by_ref().take(count) {
-                if first.is_none() {
-                    first = m
-                        .error
-                        .map(|e| *e)
-                        .or_else(|| missing_member_cell(m.g, m.i, m.seen));
-                }
-            }
-            if let Some(e) = first {
-                self.member_errors.push((k, e));
             }
         }
         drop(slots);
