@@ -257,9 +257,15 @@ impl Household {
     /// empty `members` list. Empty (and not allocated) for a good household.
     pub fn problems(&self) -> Vec<RecordError> {
         let mut out = Vec::new();
+        // The kinds seen so far, one bit each (a kind's discriminant is its
+        // place in the procedure, a handful): one pass, not a search of the
+        // earlier steps for every step.
+        let mut seen = 0u64;
         for (i, s) in self.exit_steps.iter().enumerate() {
-            let earlier = self.exit_steps.iter().take(i);
-            if earlier.clone().any(|e| e.step == s.step) {
+            let bit = 1u64 << (s.step as u32 % 64);
+            let repeated = seen & bit != 0;
+            seen |= bit;
+            if repeated {
                 out.push(self.error(
                     ErrorCode::DuplicateExitStep,
                     format!("exit_steps[{i}].step"),
@@ -445,6 +451,34 @@ mod tests {
         );
         h.last_year_income = Some(Income::default());
         assert!(h.check_on(d("2021-01-01")).is_ok());
+    }
+
+    proptest::proptest! {
+        /// The one-pass test of repeated steps lists the same steps as
+        /// searching each step's earlier steps for its kind.
+        #[test]
+        fn repeated_steps_in_one_pass_are_those_an_earlier_step_repeats(
+            kinds in proptest::collection::vec(0..<ExitStepKind as crate::enums::WireEnum>::ALL.len(), 0..12)
+        ) {
+            use crate::enums::WireEnum;
+            let mut h = household(vec![member("P1", Relation::Head)]);
+            h.exit_steps = kinds
+                .iter()
+                .filter_map(|&k| ExitStepKind::ALL.get(k))
+                .map(|&step| ExitStep { step, on: NaiveDate::MIN })
+                .collect();
+            let want: Vec<String> = (0..h.exit_steps.len())
+                .filter(|&i| h.exit_steps[..i].iter().any(|e| e.step == h.exit_steps[i].step))
+                .map(|i| format!("exit_steps[{i}].step"))
+                .collect();
+            let got: Vec<String> = h
+                .problems()
+                .into_iter()
+                .filter(|e| e.code == ErrorCode::DuplicateExitStep)
+                .filter_map(|e| e.field)
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
