@@ -4,6 +4,7 @@
 //! 2019-07); the 2020-06 notice extending it to monitored 边缘户; ≤ 50 000 yuan
 //! per household.
 
+use crate::money::decimal_cmp;
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -71,7 +72,7 @@ pub fn decide(ctx: &Ctx<'_>, monitoring: &MonitoringDecision) -> CreditDecision 
         failed.push(CreditCode::NoLabor);
     }
     let room = headroom(ctx);
-    if rated && room.is_none_or(|r| r <= Decimal::ZERO) {
+    if rated && room.is_none_or(|r| decimal_cmp(r, Decimal::ZERO).is_le()) {
         failed.push(CreditCode::LimitReached);
     }
     let eligible = failed.is_empty();

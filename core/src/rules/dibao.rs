@@ -4,6 +4,7 @@
 //! 两线合一 (民政部 国务院扶贫办, 2016): the standard is not below the exit
 //! line, checked when a policy loads. Benefit = 补差: (S − income) × covered / 12.
 
+use crate::money::decimal_cmp;
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -69,7 +70,7 @@ fn deposits_fail(
 pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> Result<DibaoDecision, ArithmeticError> {
     let s = ctx.p.dibao_standard_annual.value;
     let mut failed = Vec::new();
-    if inc.pci_excl_dibao >= s {
+    if decimal_cmp(inc.pci_excl_dibao, s).is_ge() {
         failed.push(DibaoCode::IncomeAboveStandard);
     }
     if assets_fail(ctx)? {

@@ -4,6 +4,7 @@
 //! 人均纯收入稳定超过国家扶贫标准，且吃穿不愁，义务教育、基本医疗、住房安全有保障;
 //! drinking water safety added in 2019. "当年新识别或返贫的不退出".
 
+use crate::money::decimal_cmp;
 use chrono::Datelike;
 use serde_json::json;
 
@@ -32,7 +33,7 @@ pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> ExitDecision {
     if this_year(hh.identified_on) || this_year(hh.returned_on) {
         failed.push(ExitCode::NewOrReturnedThisYear);
     }
-    if inc.pci <= p.poverty_line_exit.value {
+    if decimal_cmp(inc.pci, p.poverty_line_exit.value).is_le() {
         failed.push(ExitCode::IncomeBelowLine);
     }
     if !hh.guarantees.food {

@@ -4,6 +4,7 @@
 //! findings (what `fupin evaluate` lists); the cross-household audit-only
 //! codes are in [`crate::audit`].
 
+use crate::money::decimal_cmp;
 use chrono::NaiveDate;
 use compact_str::CompactString;
 use serde_json::json;
@@ -160,10 +161,10 @@ pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
     if hh.attribute == Attribute::Tekun && any_dibao {
         out.push(finding(FindingCode::DibaoAndTekun, None, "attribute"));
     }
-    if hh.status == Status::Exited && inc.pci <= p.poverty_line_exit.value {
+    if hh.status == Status::Exited && decimal_cmp(inc.pci, p.poverty_line_exit.value).is_le() {
         out.push(finding(FindingCode::ExitedBelowLine, None, "status"));
     }
-    if any_dibao && inc.pci_excl_dibao >= p.dibao_standard_annual.value {
+    if any_dibao && decimal_cmp(inc.pci_excl_dibao, p.dibao_standard_annual.value).is_ge() {
         out.push(finding(
             FindingCode::DibaoIncomeAboveStandard,
             None,

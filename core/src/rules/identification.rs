@@ -3,6 +3,7 @@
 //! Source: county exclusion lists (a member paid by the state, a car, a house
 //! in town, a registered business, deposits): background.md §8 R-ID-3.
 
+use crate::money::decimal_cmp;
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -35,7 +36,7 @@ pub fn reasons(ctx: &Ctx<'_>) -> Result<Vec<ExclusionReason>, ArithmeticError> {
         .identification_deposit_limit_per_capita
         .value
         .mul_or_err(ctx.n(), "deposit limit")?;
-    if a.deposits.as_decimal() > limit {
+    if decimal_cmp(a.deposits.as_decimal(), limit).is_gt() {
         r.push(ExclusionReason::Deposits);
     }
     Ok(r)

@@ -4,6 +4,7 @@
 //! (国开发〔2020〕6号): 脱贫不稳定户 and 边缘易致贫户, income below 1.5 × the
 //! line, rigid expenses above income, or a sharp drop in income.
 
+use crate::money::decimal_cmp;
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -37,16 +38,16 @@ pub fn triggers(ctx: &Ctx<'_>, inc: &Income) -> Result<Vec<Trigger>, ArithmeticE
         .monitoring_income_factor
         .value
         .mul_or_err(p.poverty_line_exit.value, "monitoring threshold")?;
-    if inc.pci < threshold {
+    if decimal_cmp(inc.pci, threshold).is_lt() {
         t.push(Trigger::LowIncome);
     }
     let rigid = ctx.hh.rigid_expenses.as_decimal();
-    if rigid > Decimal::ZERO && rigid > inc.net {
+    if decimal_cmp(rigid, Decimal::ZERO).is_gt() && decimal_cmp(rigid, inc.net).is_gt() {
         t.push(Trigger::RigidExpenses);
     }
     if let Some(last) = last_pci(ctx)? {
         let keep = Decimal::ONE.sub_or_err(p.monitoring_income_drop_ratio.value, "income drop")?;
-        if inc.pci <= keep.mul_or_err(last, "income drop")? {
+        if decimal_cmp(inc.pci, keep.mul_or_err(last, "income drop")?).is_le() {
             t.push(Trigger::IncomeDrop);
         }
     }
