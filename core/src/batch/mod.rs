@@ -642,10 +642,12 @@ struct Block {
 
 impl Block {
     /// Reads household rows `rows` of a batch whose first row is global row
-    /// `start`, and their members. The same records and errors as reading
-    /// row by row: a household's first problem is its first bad cell in
-    /// column order, then a missing `id`, then its members' first problems
-    /// in member order (a member's bad cell in column order, then a missing
+    /// `start`, and their members. The same errors as reading row by row,
+    /// and the same records but for text columns no rule reads (`town`,
+    /// `village`, and member names unless the block has a problem), left
+    /// empty: a household's first problem is its first bad cell in column
+    /// order, then a missing `id`, then its members' first problems in
+    /// member order (a member's bad cell in column order, then a missing
     /// required cell).
     fn read<I: Iterator<Item = usize>>(
         &mut self,
