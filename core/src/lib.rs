@@ -40,6 +40,7 @@ pub mod date;
 pub mod decision;
 pub mod enums;
 pub mod error;
+pub mod exact;
 pub mod idnumber;
 pub mod mask;
 pub mod money;
