@@ -43,12 +43,98 @@ macro_rules! code_enum {
             }
         }
 
+        impl Code for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            #[inline]
+            fn index(self) -> u32 {
+                self as u32
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
+}
+
+/// A kind of stable code (a failed criterion, a trigger, a reason, a
+/// finding): its values in the spec's order.
+pub trait Code: Copy + 'static {
+    /// Every code, in the spec's order.
+    const ALL: &'static [Self];
+    /// The code's place in [`Code::ALL`].
+    fn index(self) -> u32;
+}
+
+/// A set of codes of one kind, a bit each, listed in the spec's order
+/// whatever order they were added in: what a rule returns, without
+/// allocating.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CodeSet<C> {
+    bits: u32,
+    kind: std::marker::PhantomData<C>,
+}
+
+impl<C: Code> Default for CodeSet<C> {
+    fn default() -> Self {
+        CodeSet::EMPTY
+    }
+}
+
+impl<C: Code> CodeSet<C> {
+    /// No code.
+    pub const EMPTY: CodeSet<C> = CodeSet {
+        bits: 0,
+        kind: std::marker::PhantomData,
+    };
+
+    /// Adds `c`.
+    #[inline]
+    pub fn insert(&mut self, c: C) {
+        self.bits |= 1 << (c.index() % 32);
+    }
+
+    /// Adds `c` when `holds`.
+    #[inline]
+    pub fn insert_if(&mut self, holds: bool, c: C) {
+        self.bits |= u32::from(holds) << (c.index() % 32);
+    }
+
+    /// Whether `c` is in the set.
+    #[inline]
+    pub fn contains(self, c: C) -> bool {
+        self.bits & (1 << (c.index() % 32)) != 0
+    }
+
+    /// Whether the set is empty.
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.bits == 0
+    }
+
+    /// The bits, code `i` at bit `i`.
+    #[inline]
+    pub fn bits(self) -> u32 {
+        self.bits
+    }
+
+    /// The codes, in the spec's order.
+    pub fn iter(self) -> impl Iterator<Item = C> {
+        C::ALL.iter().copied().filter(move |c| self.contains(*c))
+    }
+
+    /// The codes as a list, in the spec's order.
+    pub fn to_vec(self) -> Vec<C> {
+        self.iter().collect()
+    }
+}
+
+impl<C: Code + std::fmt::Debug> std::fmt::Debug for CodeSet<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
 }
 
 code_enum!(

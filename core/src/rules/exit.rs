@@ -4,13 +4,13 @@
 //! 人均纯收入稳定超过国家扶贫标准，且吃穿不愁，义务教育、基本医疗、住房安全有保障;
 //! drinking water safety added in 2019. "当年新识别或返贫的不退出".
 
-use crate::money::decimal_cmp;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
 use super::Ctx;
 use super::income::Income;
-use crate::decision::{ExitCode, ExitDecision};
+use super::view::{HouseholdView, MemberView, OwnedView};
+use crate::decision::{CodeSet, ExitCode};
 use crate::enums::{Housing, Schooling, Status};
 
 /// Parameters this rule reads.
@@ -20,74 +20,76 @@ pub const PARAMETERS: &[&str] = &[
     "education.compulsory_age_max",
 ];
 
-/// Decides exit: every failed criterion, in order.
-pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> ExitDecision {
-    let hh = ctx.hh;
-    let p = ctx.p;
-    let mut failed = Vec::new();
-    if !matches!(hh.status, Status::Poor | Status::Returned) {
-        failed.push(ExitCode::NotPoor);
-    }
+/// Every failed exit criterion, in the spec's order.
+pub fn decide<H: HouseholdView>(ctx: &Ctx<'_, H>, inc: &Income) -> CodeSet<ExitCode> {
+    let h = ctx.h;
+    let mut failed = CodeSet::EMPTY;
+    // 1. status poor or returned
+    failed.insert_if(
+        !matches!(h.status(), Status::Poor | Status::Returned),
+        ExitCode::NotPoor,
+    );
+    // 2. not identified or returned in year Y, on or before as_of
     let this_year =
-        |d: Option<chrono::NaiveDate>| d.is_some_and(|d| d.year() == ctx.year && d <= ctx.as_of);
-    if this_year(hh.identified_on) || this_year(hh.returned_on) {
-        failed.push(ExitCode::NewOrReturnedThisYear);
+        |d: Option<NaiveDate>| d.is_some_and(|d| d.year() == ctx.year && d <= ctx.as_of);
+    failed.insert_if(
+        this_year(h.identified_on()) || this_year(h.returned_on()),
+        ExitCode::NewOrReturnedThisYear,
+    );
+    // 3. pci > poverty_line.exit, strictly
+    failed.insert_if(
+        inc.pci <= ctx.p.poverty_line_exit,
+        ExitCode::IncomeBelowLine,
+    );
+    // 4, 5. food and clothing attested
+    failed.insert_if(!h.food(), ExitCode::Food);
+    failed.insert_if(!h.clothing(), ExitCode::Clothing);
+    // 6. nobody of compulsory-school age out of school; 7. everybody
+    // insured but the newborn of year Y
+    let (mut out_of_school, mut uninsured) = (false, false);
+    for m in ctx.counted() {
+        out_of_school |= is_out_of_school(ctx, &m);
+        uninsured |= is_uninsured(ctx, &m);
     }
-    if decimal_cmp(inc.pci, p.poverty_line_exit.value).is_le() {
-        failed.push(ExitCode::IncomeBelowLine);
-    }
-    if !hh.guarantees.food {
-        failed.push(ExitCode::Food);
-    }
-    if !hh.guarantees.clothing {
-        failed.push(ExitCode::Clothing);
-    }
-    if ctx.counted.iter().any(|m| out_of_school(ctx, m)) {
-        failed.push(ExitCode::CompulsoryEducation);
-    }
-    if ctx
-        .counted
-        .iter()
-        .any(|m| !m.medical_insurance && m.birth_date.year() != ctx.year)
-    {
-        failed.push(ExitCode::BasicMedicalInsurance);
-    }
-    if hh.guarantees.housing == Housing::Unsafe {
-        failed.push(ExitCode::HousingUnsafe);
-    }
-    if !hh.guarantees.drinking_water {
-        failed.push(ExitCode::DrinkingWater);
-    }
-    ExitDecision {
-        eligible: failed.is_empty(),
-        failed,
-    }
+    failed.insert_if(out_of_school, ExitCode::CompulsoryEducation);
+    failed.insert_if(uninsured, ExitCode::BasicMedicalInsurance);
+    // 8. housing safe; 9. drinking water safe
+    failed.insert_if(h.housing() == Housing::Unsafe, ExitCode::HousingUnsafe);
+    failed.insert_if(!h.drinking_water(), ExitCode::DrinkingWater);
+    failed
 }
 
 /// A member of compulsory-school age (`min..=max`) not in school (`none`,
 /// `dropout`; `exempt` — home teaching for severe disability — passes).
-pub fn out_of_school(ctx: &Ctx<'_>, m: &crate::record::Member) -> bool {
-    let age = ctx.age(m);
-    (ctx.p.education_compulsory_age_min.value..=ctx.p.education_compulsory_age_max.value)
-        .contains(&age)
-        && matches!(m.schooling, Schooling::None | Schooling::Dropout)
+pub fn is_out_of_school<H, M: MemberView>(ctx: &Ctx<'_, H>, m: &M) -> bool {
+    let p = &ctx.p.resolved;
+    (p.education_compulsory_age_min.value..=p.education_compulsory_age_max.value).contains(&m.age())
+        && matches!(m.schooling(), Schooling::None | Schooling::Dropout)
 }
 
-pub(crate) fn trace_inputs(ctx: &Ctx<'_>, inc: &Income) -> serde_json::Value {
-    let hh = ctx.hh;
+/// A member not enrolled in basic medical insurance, unless born in year `Y`.
+pub fn is_uninsured<H, M: MemberView>(ctx: &Ctx<'_, H>, m: &M) -> bool {
+    !m.medical_insurance() && m.birth_date().year() != ctx.year
+}
+
+pub(crate) fn trace_inputs(ctx: &Ctx<'_, OwnedView<'_>>, inc: &Income) -> serde_json::Value {
+    let hh = ctx.h.hh;
+    let ids = |f: &dyn Fn(&super::view::OwnedMember<'_>) -> bool| {
+        ctx.counted()
+            .filter(|m| f(m))
+            .map(|m| m.m.id.as_str())
+            .collect::<Vec<_>>()
+    };
     json!({
         "status": hh.status,
         "identified_on": hh.identified_on.map(|d| d.to_string()),
         "returned_on": hh.returned_on.map(|d| d.to_string()),
-        "per_capita_income": crate::Money::from_decimal_rounded(inc.pci),
+        "per_capita_income": super::money(inc.pci),
         "food": hh.guarantees.food,
         "clothing": hh.guarantees.clothing,
         "housing": hh.guarantees.housing,
         "drinking_water": hh.guarantees.drinking_water,
-        "members_out_of_school": ctx.counted.iter().filter(|m| out_of_school(ctx, m))
-            .map(|m| m.id.as_str()).collect::<Vec<_>>(),
-        "members_uninsured": ctx.counted.iter()
-            .filter(|m| !m.medical_insurance && m.birth_date.year() != ctx.year)
-            .map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        "members_out_of_school": ids(&|m| is_out_of_school(ctx, m)),
+        "members_uninsured": ids(&|m| is_uninsured(ctx, m)),
     })
 }

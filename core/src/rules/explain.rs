@@ -3,6 +3,7 @@
 
 use super::Ctx;
 use super::income::Income;
+use super::view::OwnedView;
 use crate::decision::{
     CreditCode, Decision, DibaoCode, ExclusionReason, ExitCode, Finding, FindingCode,
     MonitoringCategory, Trigger,
@@ -10,19 +11,20 @@ use crate::decision::{
 use crate::money::Money;
 use crate::trace::Explanation;
 
-fn m(x: rust_decimal::Decimal) -> Money {
-    Money::from_decimal_rounded(x)
+/// A figure as published money (rounded to the fen).
+fn m(x: impl Into<crate::exact::Exact>) -> Money {
+    super::money(x.into())
 }
 
-fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String) {
-    let p = ctx.p;
+fn exit_sentence(ctx: &Ctx<'_, OwnedView<'_>>, inc: &Income, code: ExitCode) -> (String, String) {
+    let p = &ctx.p.resolved;
     let y = ctx.year;
     let (zh, en) = match code {
         ExitCode::NotPoor => (
-            format!("该户状态为“{}”，不是未脱贫或返贫户", ctx.hh.status),
+            format!("该户状态为“{}”，不是未脱贫或返贫户", ctx.h.hh.status),
             format!(
                 "the household's status is {}, not poor or returned",
-                ctx.hh.status
+                ctx.h.hh.status
             ),
         ),
         ExitCode::NewOrReturnedThisYear => (
@@ -72,16 +74,13 @@ fn exit_sentence(ctx: &Ctx<'_>, inc: &Income, code: ExitCode) -> (String, String
     )
 }
 
-fn trigger_sentence(ctx: &Ctx<'_>, inc: &Income, t: Trigger) -> (String, String) {
-    let p = ctx.p;
+fn trigger_sentence(ctx: &Ctx<'_, OwnedView<'_>>, inc: &Income, t: Trigger) -> (String, String) {
+    let p = &ctx.p.resolved;
     let last = super::monitoring::last_pci(ctx).ok().flatten().map(m);
     match t {
         Trigger::LowIncome => {
-            let threshold = m(p
-                .monitoring_income_factor
-                .value
-                .checked_mul(p.poverty_line_exit.value)
-                .unwrap_or_default());
+            let threshold =
+                m(super::monitoring::threshold(ctx).unwrap_or(crate::exact::Exact::ZERO));
             (
                 format!(
                     "人均纯收入 {} 元，低于脱贫标准的 {} 倍（{} 元）",
@@ -100,12 +99,12 @@ fn trigger_sentence(ctx: &Ctx<'_>, inc: &Income, t: Trigger) -> (String, String)
         Trigger::RigidExpenses => (
             format!(
                 "刚性支出 {} 元，超过家庭纯收入 {} 元",
-                ctx.hh.rigid_expenses,
+                ctx.h.hh.rigid_expenses,
                 m(inc.net)
             ),
             format!(
                 "rigid expenses of {} yuan exceed net income of {} yuan",
-                ctx.hh.rigid_expenses,
+                ctx.h.hh.rigid_expenses,
                 m(inc.net)
             ),
         ),
@@ -134,8 +133,8 @@ fn reason_label(r: ExclusionReason) -> (&'static str, &'static str) {
     }
 }
 
-fn credit_sentence(ctx: &Ctx<'_>, c: CreditCode) -> (String, String) {
-    let p = ctx.p;
+fn credit_sentence(ctx: &Ctx<'_, OwnedView<'_>>, c: CreditCode) -> (String, String) {
+    let p = &ctx.p.resolved;
     let (zh, en) = match c {
         CreditCode::NotEligibleStatus => (
             format!(
@@ -176,7 +175,7 @@ fn credit_sentence(ctx: &Ctx<'_>, c: CreditCode) -> (String, String) {
     )
 }
 
-fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
+fn finding_sentence(ctx: &Ctx<'_, OwnedView<'_>>, f: &Finding) -> (String, String) {
     let who = f.person_id.as_deref().unwrap_or("");
     let (zh, en) = match f.code {
         FindingCode::IdNumberChecksum => (
@@ -218,21 +217,21 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
         FindingCode::ExitedBelowLine => (
             format!(
                 "已脱贫户人均纯收入未超过脱贫标准 {} 元",
-                m(ctx.p.poverty_line_exit.value)
+                m(ctx.p.resolved.poverty_line_exit.value)
             ),
             format!(
                 "an exited household's income is not above the exit line of {} yuan",
-                m(ctx.p.poverty_line_exit.value)
+                m(ctx.p.resolved.poverty_line_exit.value)
             ),
         ),
         FindingCode::DibaoIncomeAboveStandard => (
             format!(
                 "享受低保但人均纯收入不低于低保标准 {} 元",
-                m(ctx.p.dibao_standard_annual.value)
+                m(ctx.p.resolved.dibao_standard_annual.value)
             ),
             format!(
                 "dibao is paid though income is not below the standard of {} yuan",
-                m(ctx.p.dibao_standard_annual.value)
+                m(ctx.p.resolved.dibao_standard_annual.value)
             ),
         ),
         FindingCode::DeceasedMemberCountedBenefits => (
@@ -251,10 +250,13 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
             "exit steps are missing or dated out of order".into(),
         ),
         FindingCode::PublicityTooShort => (
-            format!("公示不足 {} 天即公告", ctx.p.exit_publicity_days.value),
+            format!(
+                "公示不足 {} 天即公告",
+                ctx.p.resolved.exit_publicity_days.value
+            ),
             format!(
                 "announced less than {} days after publicity",
-                ctx.p.exit_publicity_days.value
+                ctx.p.resolved.exit_publicity_days.value
             ),
         ),
         FindingCode::DuplicateId => (
@@ -267,7 +269,7 @@ fn finding_sentence(ctx: &Ctx<'_>, f: &Finding) -> (String, String) {
 
 /// The explanation of a decision: one sentence per failed code, trigger,
 /// exclusion reason and finding, plus a sentence for each positive result.
-pub(crate) fn explanation(ctx: &Ctx<'_>, inc: &Income, d: &Decision) -> Explanation {
+pub(crate) fn explanation(ctx: &Ctx<'_, OwnedView<'_>>, inc: &Income, d: &Decision) -> Explanation {
     let mut e = Explanation::default();
     let y = ctx.year;
     if d.exit.eligible {
@@ -312,12 +314,12 @@ pub(crate) fn explanation(ctx: &Ctx<'_>, inc: &Income, d: &Decision) -> Explanat
                 format!(
                     "不符合低保条件：扣除低保金后人均纯收入 {} 元，不低于低保标准 {} 元。",
                     m(inc.pci_excl_dibao),
-                    m(ctx.p.dibao_standard_annual.value)
+                    m(ctx.p.resolved.dibao_standard_annual.value)
                 ),
                 format!(
                     "Not eligible for dibao: per-capita income excluding dibao {} yuan is not below the standard of {} yuan.",
                     m(inc.pci_excl_dibao),
-                    m(ctx.p.dibao_standard_annual.value)
+                    m(ctx.p.resolved.dibao_standard_annual.value)
                 ),
             ),
             DibaoCode::Assets => (

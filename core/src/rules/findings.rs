@@ -4,17 +4,14 @@
 //! findings (what `fupin evaluate` lists); the cross-household audit-only
 //! codes are in [`crate::audit`].
 
-use crate::money::decimal_cmp;
 use chrono::NaiveDate;
-use compact_str::CompactString;
-use serde_json::json;
 
 use super::Ctx;
 use super::income::Income;
-use crate::decision::{Finding, FindingCode};
-use crate::enums::{Attribute, Cause, ExitStepKind, Health, Relation, Status, WireEnum};
+use super::view::{HouseholdView, MemberView, StepDates};
+use crate::decision::FindingCode;
+use crate::enums::{Attribute, Cause, ExitStepKind, Health, Relation, Status};
 use crate::idnumber::{check_id_number, sound_for};
-use crate::record::Household;
 
 /// Parameters this rule reads.
 pub const PARAMETERS: &[&str] = &[
@@ -23,68 +20,68 @@ pub const PARAMETERS: &[&str] = &[
     "exit.publicity_days",
 ];
 
-fn finding(code: FindingCode, person_id: Option<&str>, field: &str) -> Finding {
-    Finding {
-        code,
-        person_id: person_id.map(CompactString::from),
-        field: field.to_owned(),
-    }
+/// One finding of a household: its code, the member concerned (its place
+/// among the household's member records, counted or not) and the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingAt {
+    /// The code.
+    pub code: FindingCode,
+    /// The member concerned, by place in the member records; `None` for
+    /// the household.
+    pub member: Option<usize>,
+    /// The field concerned.
+    pub field: &'static str,
 }
 
-/// The identity-number findings of every member record (counted or not), in
-/// table order then member order.
-pub fn id_number_findings(hh: &Household, out: &mut Vec<Finding>) {
-    let sound = |m: &crate::record::Member| {
-        m.id_number
-            .as_ref()
-            .is_none_or(|n| sound_for(n.expose(), m.birth_date, m.sex))
+fn push(out: &mut Vec<FindingAt>, code: FindingCode, member: Option<usize>, field: &'static str) {
+    out.push(FindingAt {
+        code,
+        member,
+        field,
+    });
+}
+
+/// The identity-number findings of every member record (counted or not):
+/// checksums, then birth dates, then sexes, each in member order.
+pub fn id_number_findings<H: HouseholdView>(h: &H, out: &mut Vec<FindingAt>) {
+    let sound = |m: &H::Member<'_>| {
+        m.id_number()
+            .is_none_or(|n| sound_for(n, m.birth_date(), m.sex()))
     };
     // The usual household: every number sound, nothing to list.
-    if hh.members.iter().all(sound) {
+    if h.members().all(|m| sound(&m)) {
         return;
     }
-    let checks: Vec<_> = hh
-        .members
-        .iter()
-        .filter_map(|m| Some((m, check_id_number(m.id_number.as_ref()?.expose()))))
-        .collect();
-    for (m, c) in &checks {
+    let checks = || {
+        h.members()
+            .enumerate()
+            .filter_map(|(i, m)| Some((i, check_id_number(m.id_number()?), m)))
+    };
+    for (i, c, _) in checks() {
         if !(c.well_formed && c.checksum_ok) {
-            out.push(finding(
-                FindingCode::IdNumberChecksum,
-                Some(&m.id),
-                "id_number",
-            ));
+            push(out, FindingCode::IdNumberChecksum, Some(i), "id_number");
         }
     }
-    for (m, c) in &checks {
-        if c.well_formed && c.birth_date != Some(m.birth_date) {
-            out.push(finding(
+    for (i, c, m) in checks() {
+        if c.well_formed && c.birth_date != Some(m.birth_date()) {
+            push(
+                out,
                 FindingCode::IdNumberBirthMismatch,
-                Some(&m.id),
+                Some(i),
                 "id_number",
-            ));
+            );
         }
     }
-    for (m, c) in &checks {
-        if c.well_formed && c.sex != Some(m.sex) {
-            out.push(finding(
-                FindingCode::IdNumberSexMismatch,
-                Some(&m.id),
-                "id_number",
-            ));
+    for (i, c, m) in checks() {
+        if c.well_formed && c.sex != Some(m.sex()) {
+            push(out, FindingCode::IdNumberSexMismatch, Some(i), "id_number");
         }
     }
 }
 
-/// `true` if the steps present are not a prefix of the procedure's order, or
-/// a step is dated before the step before it.
-pub fn exit_steps_out_of_order(hh: &Household) -> bool {
-    out_of_order(&step_date_array(hh))
-}
-
-/// [`exit_steps_out_of_order`] of the step dates in procedure order.
-fn out_of_order(dates: &[Option<NaiveDate>]) -> bool {
+/// `true` if the steps present are not a prefix of the procedure's order,
+/// or a step is dated before the step before it.
+pub fn exit_steps_out_of_order(dates: &StepDates) -> bool {
     let mut seen_gap = false;
     let mut last: Option<NaiveDate> = None;
     for d in dates {
@@ -101,36 +98,8 @@ fn out_of_order(dates: &[Option<NaiveDate>]) -> bool {
     false
 }
 
-/// The date of each step, in procedure order.
-pub fn step_dates(hh: &Household) -> Vec<Option<NaiveDate>> {
-    step_date_array(hh).to_vec()
-}
-
-/// How many steps the exit procedure has.
-const STEPS: usize = ExitStepKind::ALL.len();
-
-/// The date of each step in procedure order (of a step given twice, the
-/// first), in one pass over the household's steps.
-fn step_date_array(hh: &Household) -> [Option<NaiveDate>; STEPS] {
-    let mut on = [None; STEPS];
-    for s in &hh.exit_steps {
-        // A step's discriminant is its place in the procedure (`ALL`).
-        if let Some(slot) = on.get_mut(s.step as usize)
-            && slot.is_none()
-        {
-            *slot = Some(s.on);
-        }
-    }
-    on
-}
-
 /// `announced` fewer than `exit.publicity_days` days after `publicized`.
-pub fn publicity_too_short(hh: &Household, days: i64) -> bool {
-    publicity_short(&step_date_array(hh), days)
-}
-
-/// [`publicity_too_short`] of the step dates in procedure order.
-fn publicity_short(dates: &[Option<NaiveDate>; STEPS], days: i64) -> bool {
+pub fn publicity_too_short(dates: &StepDates, days: i64) -> bool {
     let on = |k: ExitStepKind| dates.get(k as usize).copied().flatten();
     match (on(ExitStepKind::Publicized), on(ExitStepKind::Announced)) {
         (Some(p), Some(a)) => (a - p).num_days() < days,
@@ -139,101 +108,88 @@ fn publicity_short(dates: &[Option<NaiveDate>; STEPS], days: i64) -> bool {
 }
 
 /// The household's own findings (all codes except the audit-only ones), in
-/// the order of domain.md §7's table, then member input order.
-pub fn household_findings(ctx: &Ctx<'_>, inc: &Income) -> Vec<Finding> {
-    let hh = ctx.hh;
+/// the order of domain.md §7's table, then member input order, appended
+/// to `out`.
+pub fn household_findings<H: HouseholdView>(
+    ctx: &Ctx<'_, H>,
+    inc: &Income,
+    out: &mut Vec<FindingAt>,
+) {
+    let h = ctx.h;
     let p = ctx.p;
-    let mut out = Vec::new();
-    id_number_findings(hh, &mut out);
-    let mut heads = ctx.counted.iter().filter(|m| m.relation == Relation::Head);
+    id_number_findings(h, out);
+    let counted = || h.members().enumerate().filter(|(_, m)| m.counted());
+    let mut heads = counted().filter(|(_, m)| m.relation() == Relation::Head);
     if heads.next().is_none() {
-        out.push(finding(FindingCode::NoHead, None, "relation"));
+        push(out, FindingCode::NoHead, None, "relation");
     }
-    for h in heads {
-        out.push(finding(FindingCode::SeveralHeads, Some(&h.id), "relation"));
+    for (i, _) in heads {
+        push(out, FindingCode::SeveralHeads, Some(i), "relation");
     }
-    if hh.causes.first() == Some(&Cause::Illness)
-        && ctx.counted.iter().all(|m| m.health == Health::Healthy)
+    if h.main_cause() == Some(Cause::Illness)
+        && counted().all(|(_, m)| m.health() == Health::Healthy)
     {
-        out.push(finding(FindingCode::IllnessCauseAllHealthy, None, "causes"));
+        push(out, FindingCode::IllnessCauseAllHealthy, None, "causes");
     }
-    let any_dibao = ctx.counted.iter().any(|m| m.dibao);
-    if hh.attribute == Attribute::Tekun && any_dibao {
-        out.push(finding(FindingCode::DibaoAndTekun, None, "attribute"));
+    let any_dibao = counted().any(|(_, m)| m.dibao());
+    if h.attribute() == Attribute::Tekun && any_dibao {
+        push(out, FindingCode::DibaoAndTekun, None, "attribute");
     }
-    if hh.status == Status::Exited && decimal_cmp(inc.pci, p.poverty_line_exit.value).is_le() {
-        out.push(finding(FindingCode::ExitedBelowLine, None, "status"));
+    if h.status() == Status::Exited && inc.pci <= p.poverty_line_exit {
+        push(out, FindingCode::ExitedBelowLine, None, "status");
     }
-    if any_dibao && decimal_cmp(inc.pci_excl_dibao, p.dibao_standard_annual.value).is_ge() {
-        out.push(finding(
-            FindingCode::DibaoIncomeAboveStandard,
-            None,
-            "income",
-        ));
+    if any_dibao && inc.pci_excl_dibao >= p.dibao_standard_annual {
+        push(out, FindingCode::DibaoIncomeAboveStandard, None, "income");
     }
-    for m in &hh.members {
-        if m.dibao && m.deceased_on.is_some_and(|d| d <= ctx.as_of) {
-            out.push(finding(
+    for (i, m) in h.members().enumerate() {
+        if m.dibao() && m.deceased_on().is_some_and(|d| d <= ctx.as_of) {
+            push(
+                out,
                 FindingCode::DeceasedMemberCountedBenefits,
-                Some(&m.id),
+                Some(i),
                 "dibao",
-            ));
+            );
         }
     }
     let after = |d: Option<NaiveDate>| d.is_some_and(|d| d > ctx.as_of);
-    if after(hh.identified_on) {
-        out.push(finding(
+    if after(h.identified_on()) {
+        push(
+            out,
             FindingCode::StatusDateInconsistent,
             None,
             "identified_on",
-        ));
+        );
     }
-    if (hh.status == Status::Exited && hh.exited_on.is_none()) || after(hh.exited_on) {
-        out.push(finding(
-            FindingCode::StatusDateInconsistent,
-            None,
-            "exited_on",
-        ));
+    if (h.status() == Status::Exited && h.exited_on().is_none()) || after(h.exited_on()) {
+        push(out, FindingCode::StatusDateInconsistent, None, "exited_on");
     }
-    if (hh.status == Status::Returned && hh.returned_on.is_none()) || after(hh.returned_on) {
-        out.push(finding(
+    if (h.status() == Status::Returned && h.returned_on().is_none()) || after(h.returned_on()) {
+        push(
+            out,
             FindingCode::StatusDateInconsistent,
             None,
             "returned_on",
-        ));
+        );
     }
-    let dates = step_date_array(hh);
-    if out_of_order(&dates) {
-        out.push(finding(
-            FindingCode::ExitStepsOutOfOrder,
-            None,
-            "exit_steps",
-        ));
+    let dates = h.exit_step_dates();
+    if exit_steps_out_of_order(&dates) {
+        push(out, FindingCode::ExitStepsOutOfOrder, None, "exit_steps");
     }
-    if publicity_short(&dates, p.exit_publicity_days.value) {
-        out.push(finding(FindingCode::PublicityTooShort, None, "exit_steps"));
+    if publicity_too_short(&dates, p.resolved.exit_publicity_days.value) {
+        push(out, FindingCode::PublicityTooShort, None, "exit_steps");
     }
-    out
-}
-
-#[allow(dead_code)]
-pub(crate) fn trace_inputs(ctx: &Ctx<'_>) -> serde_json::Value {
-    json!({
-        "status": ctx.hh.status.as_str(),
-        "attribute": ctx.hh.attribute.as_str(),
-        "members": ctx.hh.members.len(),
-        "counted": ctx.counted.len(),
-    })
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::record::ExitStep;
+    use crate::enums::WireEnum;
+    use crate::record::{ExitStep, Household};
+    use crate::rules::view::{OwnedView, STEPS};
     use proptest::prelude::*;
 
-    /// `step_date_array` indexes by discriminant: it must be the place in
+    /// Step dates are indexed by discriminant: it must be the place in
     /// `ALL` (the procedure's order).
     #[test]
     fn a_step_discriminant_is_its_place_in_the_procedure() {
@@ -259,7 +215,8 @@ mod tests {
                 .iter()
                 .map(|k| hh.exit_steps.iter().find(|s| s.step == *k).map(|s| s.on))
                 .collect();
-            prop_assert_eq!(step_dates(&hh), want);
+            let got = OwnedView { hh: &hh, as_of: base }.exit_step_dates();
+            prop_assert_eq!(got.to_vec(), want);
         }
     }
 }

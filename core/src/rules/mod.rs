@@ -14,17 +14,29 @@ pub mod findings;
 pub mod identification;
 pub mod income;
 pub mod monitoring;
+pub mod params;
 pub mod settlement;
+pub mod view;
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::Decimal;
+use compact_str::CompactString;
 use serde_json::json;
 
-use crate::decision::Decision;
+use crate::decision::{
+    CodeSet, CreditCode, CreditDecision, Decision, DibaoCode, DibaoDecision, Entitlements,
+    ExclusionReason, ExitCode, ExitDecision, Finding, IdentificationDecision, MonitoringCategory,
+    MonitoringDecision, Trigger,
+};
 use crate::error::{ArithmeticError, ErrorCode, PolicyError, RecordError};
+use crate::exact::Exact;
+use crate::money::Money;
 use crate::policy::{HouseholdParams, Policy};
-use crate::record::{Household, Member};
+use crate::record::Household;
 use crate::trace::{ParameterRead, TraceStep};
+
+pub use self::findings::FindingAt;
+pub use self::params::Params;
+pub use self::view::{HouseholdView, MemberView, OwnedView};
 
 /// Evaluates households on one date under one policy.
 ///
@@ -49,7 +61,7 @@ use crate::trace::{ParameterRead, TraceStep};
 pub struct Evaluator<'p> {
     policy: &'p Policy,
     as_of: NaiveDate,
-    params: Result<HouseholdParams, PolicyError>,
+    params: Result<Params, PolicyError>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -59,7 +71,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             policy,
             as_of,
-            params: policy.household_params(as_of),
+            params: policy.household_params(as_of).map(Params::new),
         }
     }
 
@@ -75,6 +87,12 @@ impl<'p> Evaluator<'p> {
 
     /// The resolved parameters, or why they could not be resolved.
     pub fn params(&self) -> Result<&HouseholdParams, &PolicyError> {
+        self.params.as_ref().map(|p| &p.resolved)
+    }
+
+    /// The parameters in the rules' arithmetic, or why they could not be
+    /// resolved.
+    pub fn exact_params(&self) -> Result<&Params, &PolicyError> {
         self.params.as_ref()
     }
 
@@ -88,88 +106,186 @@ impl<'p> Evaluator<'p> {
             .params
             .as_ref()
             .map_err(|e| with_id(RecordError::from(e.clone())))?;
-        let ctx = Ctx::new(hh, self.as_of, p);
-        evaluate_in(&ctx, self.policy, explain).map_err(with_id)
+        let view = OwnedView {
+            hh,
+            as_of: self.as_of,
+        };
+        let ctx = Ctx::new(&view, p);
+        let mut found = Vec::new();
+        let outcome = outcome(&ctx, &mut found).map_err(|e| with_id(overflow(e)))?;
+        let mut decision =
+            decision(hh, self.as_of, p, &outcome, &found).map_err(|e| with_id(overflow(e)))?;
+        if explain {
+            decision.explanation = Some(explain::explanation(&ctx, &outcome.income, &decision));
+            decision.trace = Some(trace(&ctx, self.policy, &outcome.income, &decision));
+        }
+        Ok(decision)
     }
 }
 
-/// What every rule of one household sees.
-pub struct Ctx<'a> {
+/// What every rule of one household sees: the household as a view on
+/// `as_of`, the parameters, and `N`.
+pub struct Ctx<'a, H> {
     /// The household.
-    pub hh: &'a Household,
+    pub h: &'a H,
+    /// The parameters in force on `as_of`.
+    pub p: &'a Params,
     /// The assessment date.
     pub as_of: NaiveDate,
     /// `Y`, the assessment year.
     pub year: i32,
-    /// Members counted on `as_of`, in input order.
-    pub counted: Vec<&'a Member>,
-    /// The parameters in force on `as_of`.
-    pub p: &'a HouseholdParams,
+    /// `N`: the members counted on `as_of`.
+    pub n: usize,
 }
 
-impl<'a> Ctx<'a> {
-    /// The context of `hh` on `as_of`.
-    pub fn new(hh: &'a Household, as_of: NaiveDate, p: &'a HouseholdParams) -> Self {
+impl<'a, H: HouseholdView> Ctx<'a, H> {
+    /// The context of `h` under `p`.
+    pub fn new(h: &'a H, p: &'a Params) -> Self {
+        let as_of = h.as_of();
         Ctx {
-            hh,
+            h,
+            p,
             as_of,
             year: as_of.year(),
-            counted: {
-                // At its size: a collected filter would grow it (4, then 8).
-                let mut v = Vec::with_capacity(hh.members.len());
-                v.extend(hh.members.iter().filter(|m| m.counted_on(as_of)));
-                v
-            },
-            p,
+            n: h.members().filter(|m| m.counted()).count(),
         }
     }
 
-    /// `N` as a decimal.
-    pub fn n(&self) -> Decimal {
-        Decimal::from(self.counted.len())
+    /// The members counted on `as_of`, in input order.
+    pub fn counted(&self) -> impl Iterator<Item = H::Member<'a>> + use<'a, H> {
+        self.h.members().filter(|m| m.counted())
     }
+}
 
-    /// A counted member's completed age on `as_of`.
-    pub fn age(&self, m: &Member) -> i64 {
-        i64::from(crate::date::age_on(m.birth_date, self.as_of))
-    }
+/// Every result of the rules for one household, before it is published:
+/// codes as sets, amounts exact. Building it allocates nothing (findings
+/// go to a list the caller keeps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// `N`.
+    pub size: usize,
+    /// Income figures (domain.md §1).
+    pub income: income::Income,
+    /// Failed exit criteria (§2).
+    pub exit: CodeSet<ExitCode>,
+    /// Monitoring category (§3).
+    pub monitoring: MonitoringCategory,
+    /// Monitoring triggers (§3).
+    pub triggers: CodeSet<Trigger>,
+    /// Failed dibao criteria (§4).
+    pub dibao: CodeSet<DibaoCode>,
+    /// Monthly dibao benefit, rounded to the fen (§4).
+    pub dibao_benefit: Exact,
+    /// Identification exclusion reasons (§7).
+    pub exclusions: CodeSet<ExclusionReason>,
+    /// Entitlements (§6), exact.
+    pub entitlements: entitlements::Amounts,
+    /// Failed credit criteria (§6).
+    pub credit: CodeSet<CreditCode>,
+    /// The largest new loan (§6).
+    pub credit_max_new_loan: Exact,
+}
+
+/// Runs every rule on one household; its findings are appended to `found`.
+/// The household must have a counted member (`N > 0`).
+pub fn outcome<H: HouseholdView>(
+    ctx: &Ctx<'_, H>,
+    found: &mut Vec<FindingAt>,
+) -> Result<Outcome, ArithmeticError> {
+    let inc = income::compute(&ctx.h.income(), ctx.n)?;
+    let exit = exit::decide(ctx, &inc);
+    let (monitoring, triggers) = monitoring::decide(ctx, &inc)?;
+    let (dibao, dibao_benefit) = dibao::decide(ctx, &inc)?;
+    let exclusions = identification::reasons(ctx)?;
+    let entitlements = entitlements::compute(ctx)?;
+    let (credit, credit_max_new_loan) = credit::decide(ctx, monitoring)?;
+    findings::household_findings(ctx, &inc, found);
+    Ok(Outcome {
+        size: ctx.n,
+        income: inc,
+        exit,
+        monitoring,
+        triggers,
+        dibao,
+        dibao_benefit,
+        exclusions,
+        entitlements,
+        credit,
+        credit_max_new_loan,
+    })
+}
+
+/// A published amount: `x` rounded to the fen. Every figure of an
+/// [`Outcome`] is below 10¹⁶ yuan, so this never fails for one; an amount
+/// past an `i64` of fen (not reachable from a rule) shows as zero.
+pub(crate) fn money(x: Exact) -> Money {
+    x.to_money("money").unwrap_or(Money::ZERO)
+}
+
+/// The decision of interfaces.md §3.1 from an outcome (no explanation).
+pub fn decision(
+    hh: &Household,
+    as_of: NaiveDate,
+    p: &Params,
+    o: &Outcome,
+    found: &[FindingAt],
+) -> Result<Decision, ArithmeticError> {
+    let pub_ = |x: Exact| x.to_money("published amount");
+    let e = &o.entitlements;
+    Ok(Decision {
+        household_id: hh.id.clone(),
+        as_of,
+        size: u32::try_from(o.size).unwrap_or(u32::MAX),
+        net_income: pub_(o.income.net)?,
+        per_capita_income: pub_(o.income.pci)?,
+        poverty_line: pub_(p.poverty_line_exit)?,
+        exit: ExitDecision {
+            eligible: o.exit.is_empty(),
+            failed: o.exit.to_vec(),
+        },
+        monitoring: MonitoringDecision {
+            category: o.monitoring,
+            triggers: o.triggers.to_vec(),
+        },
+        dibao: DibaoDecision {
+            eligible: o.dibao.is_empty(),
+            monthly_benefit: pub_(o.dibao_benefit)?,
+            failed: o.dibao.to_vec(),
+        },
+        identification: IdentificationDecision {
+            excluded: !o.exclusions.is_empty(),
+            reasons: o.exclusions.to_vec(),
+        },
+        entitlements: Entitlements {
+            insurance_premiums: pub_(e.insurance_premiums)?,
+            elderly_allowance: pub_(e.elderly_allowance)?,
+            veterans_allowance: pub_(e.veterans_allowance)?,
+            education_aid: pub_(e.education_aid)?,
+            total: pub_(e.total)?,
+        },
+        credit: CreditDecision {
+            eligible: o.credit.is_empty(),
+            max_new_loan: pub_(o.credit_max_new_loan)?,
+            failed: o.credit.to_vec(),
+        },
+        findings: found
+            .iter()
+            .map(|f| Finding {
+                code: f.code,
+                person_id: f
+                    .member
+                    .and_then(|i| hh.members.get(i))
+                    .map(|m| CompactString::from(m.id.as_str())),
+                field: f.field.to_owned(),
+            })
+            .collect(),
+        explanation: None,
+        trace: None,
+    })
 }
 
 fn overflow(e: ArithmeticError) -> RecordError {
     RecordError::new(ErrorCode::OutOfRange, None, e.to_string())
-}
-
-fn evaluate_in(ctx: &Ctx<'_>, policy: &Policy, explain: bool) -> Result<Decision, RecordError> {
-    let inc = income::compute(ctx).map_err(overflow)?;
-    let exit = exit::decide(ctx, &inc);
-    let monitoring = monitoring::decide(ctx, &inc).map_err(overflow)?;
-    let dibao = dibao::decide(ctx, &inc).map_err(overflow)?;
-    let identification = identification::decide(ctx).map_err(overflow)?;
-    let entitlements = entitlements::compute(ctx).map_err(overflow)?;
-    let credit = credit::decide(ctx, &monitoring);
-    let found = findings::household_findings(ctx, &inc);
-    let mut decision = Decision {
-        household_id: ctx.hh.id.clone(),
-        as_of: ctx.as_of,
-        size: u32::try_from(ctx.counted.len()).unwrap_or(u32::MAX),
-        net_income: crate::Money::from_decimal_rounded(inc.net),
-        per_capita_income: inc.pci_money(),
-        poverty_line: crate::Money::from_decimal_rounded(ctx.p.poverty_line_exit.value),
-        exit,
-        monitoring,
-        dibao,
-        identification,
-        entitlements,
-        credit,
-        findings: found,
-        explanation: None,
-        trace: None,
-    };
-    if explain {
-        decision.explanation = Some(explain::explanation(ctx, &inc, &decision));
-        decision.trace = Some(trace(ctx, policy, &inc, &decision));
-    }
-    Ok(decision)
 }
 
 /// The parameters a rule read, as the trace lists them.
@@ -189,7 +305,12 @@ pub fn parameters_read(policy: &Policy, names: &[&str], on: NaiveDate) -> Vec<Pa
         .collect()
 }
 
-fn trace(ctx: &Ctx<'_>, policy: &Policy, inc: &income::Income, d: &Decision) -> Vec<TraceStep> {
+fn trace(
+    ctx: &Ctx<'_, OwnedView<'_>>,
+    policy: &Policy,
+    inc: &income::Income,
+    d: &Decision,
+) -> Vec<TraceStep> {
     let step = |rule: &'static str, names: &[&str], inputs, result| TraceStep {
         rule,
         inputs,
@@ -202,7 +323,7 @@ fn trace(ctx: &Ctx<'_>, policy: &Policy, inc: &income::Income, d: &Decision) -> 
             "income",
             income::PARAMETERS,
             income::trace_inputs(ctx),
-            inc.trace_result(),
+            income::trace_result(inc),
         ),
         step(
             "exit",
@@ -237,13 +358,13 @@ fn trace(ctx: &Ctx<'_>, policy: &Policy, inc: &income::Income, d: &Decision) -> 
         step(
             "credit",
             credit::PARAMETERS,
-            credit::trace_inputs(ctx, &d.monitoring),
+            credit::trace_inputs(ctx, d.monitoring.category),
             to_json(&d.credit),
         ),
         step(
             "findings",
             findings::PARAMETERS,
-            json!({"members": ctx.hh.members.len(), "counted": ctx.counted.len()}),
+            json!({"members": ctx.h.hh.members.len(), "counted": ctx.n}),
             json!({"findings": d.findings}),
         ),
     ]

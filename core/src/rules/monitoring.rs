@@ -4,16 +4,15 @@
 //! (国开发〔2020〕6号): 脱贫不稳定户 and 边缘易致贫户, income below 1.5 × the
 //! line, rigid expenses above income, or a sharp drop in income.
 
-use crate::money::decimal_cmp;
-use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::Ctx;
-use super::income::{Income, per_capita_net};
-use crate::decision::{MonitoringCategory, MonitoringDecision, Trigger};
+use super::income::{Income, net_income, per_capita};
+use super::view::{HouseholdView, OwnedView};
+use crate::decision::{CodeSet, MonitoringCategory, Trigger};
 use crate::enums::Status;
 use crate::error::ArithmeticError;
-use crate::money::CheckedDecimal;
+use crate::exact::Exact;
 
 /// Parameters this rule reads.
 pub const PARAMETERS: &[&str] = &[
@@ -22,62 +21,70 @@ pub const PARAMETERS: &[&str] = &[
     "monitoring.income_drop_ratio",
 ];
 
-/// `last_pci = round_fen(last_net / N)` (this year's `N`), if last year's income is given.
-pub fn last_pci(ctx: &Ctx<'_>) -> Result<Option<Decimal>, ArithmeticError> {
-    match &ctx.hh.last_year_income {
-        Some(last) => Ok(Some(per_capita_net(last, ctx.counted.len())?)),
+/// The low-income threshold `monitoring.income_factor × poverty_line.exit`.
+pub fn threshold<H>(ctx: &Ctx<'_, H>) -> Result<Exact, ArithmeticError> {
+    let p = ctx.p;
+    p.monitoring_income_factor
+        .mul(p.poverty_line_exit, "monitoring threshold")
+}
+
+/// `last_pci = round_fen(last_net / N)` (this year's `N`), if last year's
+/// income is given.
+pub fn last_pci<H: HouseholdView>(ctx: &Ctx<'_, H>) -> Result<Option<Exact>, ArithmeticError> {
+    match ctx.h.last_year_income() {
+        Some(last) => Ok(Some(per_capita(net_income(&last)?, ctx.n)?)),
         None => Ok(None),
     }
 }
 
-/// The triggers that hold, in order, whatever the status.
-pub fn triggers(ctx: &Ctx<'_>, inc: &Income) -> Result<Vec<Trigger>, ArithmeticError> {
-    let p = ctx.p;
-    let mut t = Vec::new();
-    let threshold = p
-        .monitoring_income_factor
-        .value
-        .mul_or_err(p.poverty_line_exit.value, "monitoring threshold")?;
-    if decimal_cmp(inc.pci, threshold).is_lt() {
-        t.push(Trigger::LowIncome);
-    }
-    let rigid = ctx.hh.rigid_expenses.as_decimal();
-    if decimal_cmp(rigid, Decimal::ZERO).is_gt() && decimal_cmp(rigid, inc.net).is_gt() {
-        t.push(Trigger::RigidExpenses);
-    }
+/// The triggers that hold, whatever the status.
+pub fn triggers<H: HouseholdView>(
+    ctx: &Ctx<'_, H>,
+    inc: &Income,
+) -> Result<CodeSet<Trigger>, ArithmeticError> {
+    let mut t = CodeSet::EMPTY;
+    // pci < income_factor × poverty_line.exit
+    t.insert_if(inc.pci < threshold(ctx)?, Trigger::LowIncome);
+    // rigid_expenses > 0 and rigid_expenses > net
+    let rigid = ctx.h.rigid_expenses();
+    t.insert_if(
+        rigid.is_positive() && rigid > inc.net,
+        Trigger::RigidExpenses,
+    );
+    // pci ≤ (1 − income_drop_ratio) × last_pci
     if let Some(last) = last_pci(ctx)? {
-        let keep = Decimal::ONE.sub_or_err(p.monitoring_income_drop_ratio.value, "income drop")?;
-        if decimal_cmp(inc.pci, keep.mul_or_err(last, "income drop")?).is_le() {
-            t.push(Trigger::IncomeDrop);
-        }
+        let op = "income drop";
+        let keep = Exact::ONE.sub(ctx.p.monitoring_income_drop_ratio, op)?;
+        t.insert_if(inc.pci <= keep.mul(last, op)?, Trigger::IncomeDrop);
     }
     Ok(t)
 }
 
-/// Decides the monitoring category.
-pub fn decide(ctx: &Ctx<'_>, inc: &Income) -> Result<MonitoringDecision, ArithmeticError> {
-    let (category, triggers) = match ctx.hh.status {
-        Status::Poor | Status::Returned => (MonitoringCategory::Poor, Vec::new()),
-        status => {
-            let t = triggers(ctx, inc)?;
-            let category = match (status, t.is_empty()) {
-                (_, true) => MonitoringCategory::None,
-                (Status::Exited, false) => MonitoringCategory::UnstableExited,
-                _ => MonitoringCategory::Marginal,
-            };
-            (category, t)
-        }
+/// The monitoring category and its triggers (listed empty for `poor` and
+/// `returned` households).
+pub fn decide<H: HouseholdView>(
+    ctx: &Ctx<'_, H>,
+    inc: &Income,
+) -> Result<(MonitoringCategory, CodeSet<Trigger>), ArithmeticError> {
+    let status = ctx.h.status();
+    if matches!(status, Status::Poor | Status::Returned) {
+        return Ok((MonitoringCategory::Poor, CodeSet::EMPTY));
+    }
+    let t = triggers(ctx, inc)?;
+    let category = match (status, t.is_empty()) {
+        (_, true) => MonitoringCategory::None,
+        (Status::Exited, false) => MonitoringCategory::UnstableExited,
+        _ => MonitoringCategory::Marginal,
     };
-    Ok(MonitoringDecision { category, triggers })
+    Ok((category, t))
 }
 
-pub(crate) fn trace_inputs(ctx: &Ctx<'_>, inc: &Income) -> serde_json::Value {
+pub(crate) fn trace_inputs(ctx: &Ctx<'_, OwnedView<'_>>, inc: &Income) -> serde_json::Value {
     json!({
-        "status": ctx.hh.status,
-        "per_capita_income": crate::Money::from_decimal_rounded(inc.pci),
-        "net_income": crate::Money::from_decimal_rounded(inc.net),
-        "rigid_expenses": ctx.hh.rigid_expenses,
-        "last_year_per_capita_income": last_pci(ctx).ok().flatten()
-            .map(crate::Money::from_decimal_rounded),
+        "status": ctx.h.hh.status,
+        "per_capita_income": super::money(inc.pci),
+        "net_income": super::money(inc.net),
+        "rigid_expenses": ctx.h.hh.rigid_expenses,
+        "last_year_per_capita_income": last_pci(ctx).ok().flatten().map(super::money),
     })
 }
