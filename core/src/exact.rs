@@ -65,6 +65,22 @@ fn pow10(k: u8) -> Option<i128> {
     POW10.get(usize::from(k)).copied()
 }
 
+/// `v` when it fits an `i64` (every amount of money and most parameters).
+#[inline(always)]
+fn small(v: i128) -> Option<i64> {
+    i64::try_from(v).ok()
+}
+
+/// `a × b`, checked. Two factors that fit an `i64` multiply in one machine
+/// instruction and cannot overflow (|a × b| < 2¹²⁶): the usual case.
+#[inline(always)]
+fn mul_i128(a: i128, b: i128) -> Option<i128> {
+    match (small(a), small(b)) {
+        (Some(a), Some(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 /// An exact decimal `m / 10^s` (see the [module](self)).
 #[derive(Clone, Copy)]
 pub struct Exact {
@@ -141,6 +157,9 @@ impl Exact {
     /// `i64` (every rounded result of a rule does).
     pub fn to_fen(self, operation: &'static str) -> Result<i64, ArithmeticError> {
         let err = || ArithmeticError { operation };
+        if self.s == 2 {
+            return small(self.m).ok_or_else(err);
+        }
         let m = if self.s <= 2 {
             self.m
                 .checked_mul(pow10(2 - self.s).ok_or_else(err)?)
@@ -182,8 +201,8 @@ impl Exact {
     fn aligned(self, o: Exact) -> Option<(i128, i128, u8)> {
         match self.s.cmp(&o.s) {
             Ordering::Equal => Some((self.m, o.m, self.s)),
-            Ordering::Less => Some((self.m.checked_mul(pow10(o.s - self.s)?)?, o.m, o.s)),
-            Ordering::Greater => Some((self.m, o.m.checked_mul(pow10(self.s - o.s)?)?, self.s)),
+            Ordering::Less => Some((mul_i128(self.m, pow10(o.s - self.s)?)?, o.m, o.s)),
+            Ordering::Greater => Some((self.m, mul_i128(o.m, pow10(self.s - o.s)?)?, self.s)),
         }
     }
 
@@ -220,7 +239,7 @@ impl Exact {
         let product = |a: Exact, b: Exact| {
             let s = a.s.checked_add(b.s).filter(|&s| s <= MAX_SCALE)?;
             Some(Exact {
-                m: a.m.checked_mul(b.m)?,
+                m: mul_i128(a.m, b.m)?,
                 s,
             })
         };
@@ -251,10 +270,10 @@ impl Exact {
         let n = i128::from(n);
         let (num, den) = if self.s <= 2 {
             let up = pow10(2 - self.s).ok_or(err.clone())?;
-            (self.m.checked_mul(up).ok_or(err.clone())?, n)
+            (mul_i128(self.m, up).ok_or(err.clone())?, n)
         } else {
             let down = pow10(self.s - 2).ok_or(err.clone())?;
-            (self.m, n.checked_mul(down).ok_or(err)?)
+            (self.m, mul_i128(n, down).ok_or(err)?)
         };
         Ok(Exact {
             m: div_round(num, den),
@@ -263,9 +282,19 @@ impl Exact {
     }
 }
 
-/// `num / den` rounded half away from zero, for `den > 0`.
+/// `num / den` rounded half away from zero, for `den > 0`; in `i64` (a
+/// machine division, not a 128-bit routine) when both fit.
 #[inline]
 fn div_round(num: i128, den: i128) -> i128 {
+    if let (Some(n), Some(d)) = (small(num), small(den)) {
+        let (q, r) = (n / d, n % d);
+        let ra = r.unsigned_abs();
+        return i128::from(if ra >= d.unsigned_abs() - ra {
+            if n < 0 { q - 1 } else { q + 1 }
+        } else {
+            q
+        });
+    }
     let (q, r) = (num / den, num % den);
     // |r| ≥ den − |r| ⇔ 2|r| ≥ den, without overflowing 2|r|.
     let ra = r.unsigned_abs();

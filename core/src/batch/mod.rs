@@ -529,6 +529,14 @@ pub fn evaluate(
         let mut out = output::DecisionColumns::new(money, range.len());
         let mut failed = 0;
         let mut block = Block::default();
+        // Findings of one household at a time: the list keeps its memory.
+        let mut found = Vec::new();
+        let line = evaluator
+            .exact_params()
+            .ok()
+            .and_then(|p| p.poverty_line_exit.round_fen("line").ok())
+            .and_then(|l| l.to_fen("line").ok())
+            .unwrap_or(0);
         let mut s = range.start;
         while s < range.end {
             let e = (s + BLOCK).min(range.end);
@@ -537,16 +545,26 @@ pub fn evaluate(
             // several hundred bytes, not worth moving.
             for (k, slot) in block.households.iter().enumerate() {
                 let g = start + s + k;
+                found.clear();
+                let hh = &slot.household;
                 let decided = match &slot.error {
                     Some(e) => Err(Cow::Borrowed(e)),
-                    None => slot
-                        .household
+                    None => hh
                         .validate()
-                        .and_then(|()| evaluator.evaluate(&slot.household, false))
+                        .and_then(|()| evaluator.outcome_of(hh, &mut found))
+                        .and_then(|o| {
+                            out.push_outcome(&hh.id, as_of, line, &o, &found, |i| {
+                                hh.members.get(i).map(|m| m.id.as_str())
+                            })
+                            .map_err(|e| {
+                                RecordError::new(ErrorCode::OutOfRange, None, e.to_string())
+                                    .with_record_id(Some(hh.id.to_string()))
+                            })
+                        })
                         .map_err(Cow::Owned),
                 };
                 match decided {
-                    Ok(d) => out.push(&d),
+                    Ok(()) => {}
                     Err(e) => {
                         failed += 1;
                         let id = hh_keys.get(g).and_then(|k| k.as_deref());

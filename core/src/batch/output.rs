@@ -16,10 +16,11 @@ use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
 use chrono::NaiveDate;
 
 use super::MoneyType;
-use crate::decision::Decision;
-use crate::error::RecordError;
+use crate::error::{ArithmeticError, RecordError};
+use crate::exact::Exact;
 use crate::money::Money;
 use crate::rules::settlement::Settlement;
+use crate::rules::{FindingAt, Outcome};
 
 /// Money columns are `decimal128(18, 2)`: 16 integer digits hold every
 /// amount below 10¹³ yuan and every sum the rules make of them.
@@ -351,6 +352,18 @@ impl MoneyColumn {
         }
     }
 
+    /// Appends an amount of `fen` hundredths of a yuan.
+    #[inline(always)]
+    #[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
+    fn push_fen(&mut self, fen: i64) {
+        match self {
+            MoneyColumn::Decimal(b) => b.push(i128::from(fen)),
+            // Exact operands (|fen| < 2⁵³ for every published amount) and
+            // a correctly rounded division: the float nearest the amount.
+            MoneyColumn::Float(b) => b.push(fen as f64 / 100.0),
+        }
+    }
+
     fn push_null(&mut self) {
         match self {
             MoneyColumn::Decimal(b) => b.push_null(),
@@ -459,11 +472,12 @@ impl Findings {
         }
     }
 
-    fn push(&mut self, findings: &[crate::decision::Finding]) {
-        for f in findings {
+    /// Appends a row of findings by member place.
+    fn push_at<'m>(&mut self, found: &[FindingAt], member_id: impl Fn(usize) -> Option<&'m str>) {
+        for f in found {
             self.code.push(f.code.as_str());
-            self.person_id.push_option(f.person_id.as_deref());
-            self.field.push(&f.field);
+            self.person_id.push_option(f.member.and_then(&member_id));
+            self.field.push(f.field);
         }
         self.rows.end(self.code.len());
     }
@@ -553,41 +567,75 @@ impl DecisionColumns {
         }
     }
 
-    /// Appends a decision.
-    pub(crate) fn push(&mut self, d: &Decision) {
-        self.household_id.push(&d.household_id);
-        self.as_of.push(days(d.as_of));
-        self.size.push(i64::from(d.size));
-        self.net_income.push(d.net_income);
-        self.per_capita_income.push(d.per_capita_income);
-        self.poverty_line.push(d.poverty_line);
-        self.exit_eligible.push(d.exit.eligible);
+    /// Appends the results of the rules for one household straight from
+    /// its [`Outcome`]: no decision is built. `member_id(i)` is the id of
+    /// the household's member record `i` (for findings).
+    pub(crate) fn push_outcome<'m>(
+        &mut self,
+        household_id: &str,
+        as_of: NaiveDate,
+        poverty_line: i64,
+        o: &Outcome,
+        found: &[FindingAt],
+        member_id: impl Fn(usize) -> Option<&'m str>,
+    ) -> Result<(), ArithmeticError> {
+        let fen = |x: Exact| x.round_fen("published amount")?.to_fen("published amount");
+        // Every amount first, so a failure leaves no column longer than another.
+        let e = &o.entitlements;
+        let amounts = [
+            fen(o.income.net)?,
+            fen(o.income.pci)?,
+            fen(o.dibao_benefit)?,
+            fen(e.insurance_premiums)?,
+            fen(e.elderly_allowance)?,
+            fen(e.veterans_allowance)?,
+            fen(e.education_aid)?,
+            fen(e.total)?,
+            fen(o.credit_max_new_loan)?,
+        ];
+        let [
+            net,
+            pci,
+            benefit,
+            premiums,
+            elderly,
+            veterans,
+            education,
+            total,
+            loan,
+        ] = amounts;
+        self.household_id.push(household_id);
+        self.as_of.push(days(as_of));
+        self.size.push(i64::try_from(o.size).unwrap_or(i64::MAX));
+        self.net_income.push_fen(net);
+        self.per_capita_income.push_fen(pci);
+        self.poverty_line.push_fen(poverty_line);
+        self.exit_eligible.push(o.exit.is_empty());
         self.exit_failed
-            .push(Some(d.exit.failed.iter().map(|c| c.as_str())));
-        self.monitoring_category
-            .push(d.monitoring.category.as_str());
+            .push(Some(o.exit.iter().map(|c| c.as_str())));
+        self.monitoring_category.push(o.monitoring.as_str());
         self.monitoring_triggers
-            .push(Some(d.monitoring.triggers.iter().map(|c| c.as_str())));
-        self.dibao_eligible.push(d.dibao.eligible);
-        self.dibao_monthly_benefit.push(d.dibao.monthly_benefit);
+            .push(Some(o.triggers.iter().map(|c| c.as_str())));
+        self.dibao_eligible.push(o.dibao.is_empty());
+        self.dibao_monthly_benefit.push_fen(benefit);
         self.dibao_failed
-            .push(Some(d.dibao.failed.iter().map(|c| c.as_str())));
-        self.identification_excluded.push(d.identification.excluded);
+            .push(Some(o.dibao.iter().map(|c| c.as_str())));
+        self.identification_excluded.push(!o.exclusions.is_empty());
         self.identification_reasons
-            .push(Some(d.identification.reasons.iter().map(|c| c.as_str())));
-        let e = &d.entitlements;
-        self.premiums.push(e.insurance_premiums);
-        self.elderly.push(e.elderly_allowance);
-        self.veterans.push(e.veterans_allowance);
-        self.education.push(e.education_aid);
-        self.entitlements_total.push(e.total);
-        self.credit_eligible.push(d.credit.eligible);
-        self.credit_max_new_loan.push(d.credit.max_new_loan);
+            .push(Some(o.exclusions.iter().map(|c| c.as_str())));
+        self.premiums.push_fen(premiums);
+        self.elderly.push_fen(elderly);
+        self.veterans.push_fen(veterans);
+        self.education.push_fen(education);
+        self.entitlements_total.push_fen(total);
+        self.credit_eligible.push(o.credit.is_empty());
+        self.credit_max_new_loan.push_fen(loan);
         self.credit_failed
-            .push(Some(d.credit.failed.iter().map(|c| c.as_str())));
-        self.findings.push(&d.findings);
+            .push(Some(o.credit.iter().map(|c| c.as_str())));
+        self.findings.push_at(found, member_id);
         self.error_code.push_null();
         self.error_message.push_null();
+        Ok(())
     }
 
     /// Appends a failed row: its household id when it could be read, nulls,

@@ -96,6 +96,28 @@ impl<'p> Evaluator<'p> {
         self.params.as_ref()
     }
 
+    /// Runs every rule on one household without publishing a decision:
+    /// the batch path's step (nothing is allocated but the findings, which
+    /// go to `found`, a list the caller reuses). The same checks as
+    /// [`Evaluator::evaluate`] come first.
+    pub fn outcome_of(
+        &self,
+        hh: &Household,
+        found: &mut Vec<FindingAt>,
+    ) -> Result<Outcome, RecordError> {
+        let with_id = |e: RecordError| e.with_record_id(Some(hh.id.to_string()));
+        hh.check_on(self.as_of).map_err(with_id)?;
+        let p = self
+            .params
+            .as_ref()
+            .map_err(|e| with_id(RecordError::from(e.clone())))?;
+        let view = OwnedView {
+            hh,
+            as_of: self.as_of,
+        };
+        outcome(&Ctx::new(&view, p), found).map_err(|e| with_id(overflow(e)))
+    }
+
     /// Evaluates one household; with `explain`, adds the explanation and
     /// the trace. A household that fails validation on `as_of` (no counted
     /// member, income year) or a parameter not in force gives its error.
