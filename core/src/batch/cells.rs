@@ -407,6 +407,17 @@ impl<'a> Reader<'a> {
         true
     }
 
+    /// The text of row `i` of a text column, borrowed from the column
+    /// itself (`None` when null, or when the column is not text).
+    pub(crate) fn text_at(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Reader::Utf8(a) => cell_at!(*a, i, |s| s),
+            Reader::LargeUtf8(a) => cell_at!(*a, i, |s| s),
+            Reader::Utf8View(a) => cell_at!(*a, i, |s| s),
+            _ => None,
+        }
+    }
+
     /// The cell of row `i`, or `None` when it is absent (null, NaN, NaT).
     pub(crate) fn get(&self, i: usize) -> Option<Value<'_>> {
         macro_rules! prim {
@@ -668,7 +679,7 @@ fn whole(f: f64) -> Option<i64> {
     clippy::float_arithmetic,
     reason = "reading an input float exactly; the check above is exact"
 )]
-fn float_fen(f: f64) -> Option<i64> {
+pub(crate) fn float_fen(f: f64) -> Option<i64> {
     if !(f > 0.0 && f < 1e13) {
         return None;
     }

@@ -73,6 +73,7 @@
 mod cells;
 mod convert;
 mod output;
+mod rows;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -86,6 +87,7 @@ use chrono::NaiveDate;
 use self::cells::{Reader, Value};
 pub use self::convert::{as_read_csv, claims_frame, to_frames};
 pub use self::output::{MONEY_PRECISION, decision_schema, settlement_schema};
+use self::rows::Rows;
 use crate::enums::{HospitalLevel, Sex};
 use crate::error::{ErrorCode, RecordError};
 use crate::money::Money;
@@ -93,8 +95,8 @@ use crate::policy::Policy;
 use crate::record::read::{CellRead, Problem, field_path, set_household, set_member};
 use crate::record::table::{HouseholdColumn, MemberColumn};
 use crate::record::{Claim, Household, Member};
-use crate::rules::Evaluator;
 use crate::rules::settlement::Ledger;
+use crate::rules::{Ctx, Evaluator, outcome};
 
 /// A table: its schema and its record batches (possibly none).
 #[derive(Debug, Clone)]
@@ -319,6 +321,11 @@ fn join(households: &[Option<Cow<'_, str>>], runs: &[Run<'_>], keyless: Vec<usiz
     }
 }
 
+/// An amount too large to publish, as its household's error.
+fn out_of_range(e: crate::error::ArithmeticError, id: &str) -> RecordError {
+    RecordError::new(ErrorCode::OutOfRange, None, e.to_string()).with_record_id(Some(id.to_owned()))
+}
+
 /// Global row `g` of a frame as (batch, row), given each batch's first row.
 fn locate(starts: &[usize], g: usize) -> (usize, usize) {
     let b = starts.partition_point(|&s| s <= g).saturating_sub(1);
@@ -493,6 +500,10 @@ pub fn evaluate(
     let joined = join(&hh_keys, &runs, keyless);
 
     let evaluator = Evaluator::new(policy, as_of);
+    let params = evaluator.exact_params().ok();
+    // Rows are read the short way (rows::Rows) when the member ids and
+    // identity numbers are text (they are kept borrowed).
+    let fast = rows::readable(&mm_readers);
     let hh_starts = starts(households);
     let mm_starts = starts(members);
     // Chunks never cross a batch boundary.
@@ -537,15 +548,14 @@ pub fn evaluate(
             .and_then(|p| p.poverty_line_exit.round_fen("line").ok())
             .and_then(|l| l.to_fen("line").ok())
             .unwrap_or(0);
-        let mut s = range.start;
-        while s < range.end {
-            let e = (s + BLOCK).min(range.end);
-            block.read(cols, s..e, start, &members_of, &mm_readers, &mm_starts);
-            // Each household is evaluated where it was read: a record is
-            // several hundred bytes, not worth moving.
+        let mut rows = Rows::default();
+        // The record reader's verdict on the households of `block`: each
+        // evaluated where it was read, or its error.
+        let by_record = |block: &Block, out: &mut output::DecisionColumns, s: usize| {
+            let mut failed = 0;
+            let mut found = Vec::new();
             for (k, slot) in block.households.iter().enumerate() {
                 let g = start + s + k;
-                found.clear();
                 let hh = &slot.household;
                 let decided = match &slot.error {
                     Some(e) => Err(Cow::Borrowed(e)),
@@ -556,19 +566,68 @@ pub fn evaluate(
                             out.push_outcome(&hh.id, as_of, line, &o, &found, |i| {
                                 hh.members.get(i).map(|m| m.id.as_str())
                             })
-                            .map_err(|e| {
-                                RecordError::new(ErrorCode::OutOfRange, None, e.to_string())
-                                    .with_record_id(Some(hh.id.to_string()))
-                            })
+                            .map_err(|e| out_of_range(e, &hh.id))
                         })
                         .map_err(Cow::Owned),
                 };
-                match decided {
-                    Ok(()) => {}
-                    Err(e) => {
-                        failed += 1;
-                        let id = hh_keys.get(g).and_then(|k| k.as_deref());
-                        out.push_error(id, &e);
+                if let Err(e) = decided {
+                    failed += 1;
+                    let id = hh_keys.get(g).and_then(|k| k.as_deref());
+                    out.push_error(id, &e);
+                }
+            }
+            failed
+        };
+        let mut s = range.start;
+        while s < range.end {
+            let e = (s + BLOCK).min(range.end);
+            let Some(p) = params.filter(|_| fast) else {
+                block.read(cols, s..e, start, &members_of, &mm_readers, &mm_starts);
+                failed += by_record(&block, &mut out, s);
+                s = e;
+                continue;
+            };
+            rows.read(
+                cols,
+                &hh_keys,
+                s..e,
+                start,
+                &members_of,
+                &mm_readers,
+                &mm_starts,
+                as_of,
+            );
+            for k in 0..e - s {
+                let g = start + s + k;
+                let id = hh_keys.get(g).and_then(|k| k.as_deref());
+                let view = rows
+                    .households
+                    .get(k)
+                    .filter(|h| !h.bad)
+                    .and_then(|_| rows.view(k, as_of));
+                match (view, id) {
+                    (Some(view), Some(id)) => {
+                        found.clear();
+                        let done = outcome(&Ctx::new(&view, p), &mut found).and_then(|o| {
+                            out.push_outcome(id, as_of, line, &o, &found, |i| view.member_id(i))
+                        });
+                        if let Err(e) = done {
+                            failed += 1;
+                            out.push_error(Some(id), &out_of_range(e, id));
+                        }
+                    }
+                    // A problem: the record reader reads this household
+                    // again and says exactly what it is.
+                    _ => {
+                        block.read(
+                            cols,
+                            s + k..s + k + 1,
+                            start,
+                            &members_of,
+                            &mm_readers,
+                            &mm_starts,
+                        );
+                        failed += by_record(&block, &mut out, s + k);
                     }
                 }
             }
