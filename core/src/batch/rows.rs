@@ -14,7 +14,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::cells::{Reader, Value};
-use super::locate;
+use super::join::locate;
 use crate::date::age_on;
 use crate::enums::{
     Attribute, Cause, CreditRating, ExitStepKind, Health, Housing, Labor, Relation, Schooling, Sex,
