@@ -2,11 +2,14 @@
 //! decisions and settlements as Arrow record batches out (interfaces.md §6,
 //! the frames of `fupin.evaluate_frame` / `fupin.settle_frame`).
 //!
-//! The rows are read into the same [`Household`] / [`Claim`] records as
-//! JSON Lines and registry tables, with the table reader's column-to-field
-//! mapping ([`crate::record::table`]), and evaluated by the same
-//! [`Evaluator`] and [`Ledger`]: a frame and a JSON line of the same
-//! household give the same decision. Households are evaluated in parallel
+//! Household rows are decoded column by column into plain rows and
+//! evaluated by the very rule code of [`crate::rules`], read through
+//! [`crate::rules::HouseholdView`]; a row with a problem is read into a
+//! [`crate::Household`] record by the table reader's column-to-field mapping
+//! ([`crate::record::table`]), so its error is worded as a JSON line's or a
+//! table row's. Claims are read into [`crate::Claim`] records and settled by
+//! [`crate::Ledger`]: a frame and a JSON line of the same household or
+//! claim give the same result. Households are evaluated in parallel
 //! chunks (one thread per core); each chunk becomes one result batch, in
 //! input order. Claims are settled in input order (claims of one person
 //! accumulate).
