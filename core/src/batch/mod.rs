@@ -92,7 +92,7 @@ use self::cells::Reader;
 pub use self::convert::{as_read_csv, claims_frame, to_frames};
 pub use self::evaluate::evaluate;
 pub use self::output::{MONEY_PRECISION, decision_schema, settlement_schema};
-pub use self::settle::settle;
+pub use self::settle::{PARALLEL_CLAIMS, settle};
 use crate::error::{ErrorCode, RecordError};
 use crate::record::read::{Problem, field_path};
 

@@ -134,7 +134,7 @@ fn read_claim(
 ///
 /// The claims of different people never meet (a person's year-to-date sums
 /// are their own), so on an empty ledger with more than one thread
-/// ([`Options::threads`]; with 0, frames of `PARALLEL_CLAIMS` (65 536) rows or
+/// ([`Options::threads`]; with 0, frames of [`PARALLEL_CLAIMS`] rows or
 /// more) the frame is split by person: each part is settled in row order on
 /// a ledger of its own, on its own thread, and the parts' ledgers and rows
 /// are merged. The results are those of one run in row order. A claim id
