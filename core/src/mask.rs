@@ -99,6 +99,71 @@ pub fn mask_id_numbers_in(text: &str) -> String {
     out
 }
 
+/// Masks a record's own personal data (identity numbers, names) wherever
+/// a text quotes it: the one scrubber of every error message about a
+/// record (a name typed into the sex column, an identity number into a
+/// date), whichever reader wrote the message.
+///
+/// ```
+/// use fupin_core::mask::Scrubber;
+/// let mut s = Scrubber::default();
+/// s.id_number("64012219800101123X");
+/// s.name("张三丰");
+/// s.name("李"); // one character: its mask would show it anyway
+/// assert_eq!(
+///     s.apply("sex: invalid sex \"张三丰\"; id 64012219800101123X"),
+///     "sex: invalid sex \"张**\"; id 640122********123X"
+/// );
+/// ```
+#[derive(Default)]
+pub struct Scrubber {
+    /// (raw, masked), longest raw first once [`Scrubber::apply`] runs.
+    pairs: Vec<(String, String)>,
+    sorted: bool,
+}
+
+impl Scrubber {
+    /// Adds an identity number to mask.
+    pub fn id_number(&mut self, raw: &str) {
+        self.add(raw, mask_id_number(raw));
+    }
+
+    /// Adds a name to mask.
+    pub fn name(&mut self, raw: &str) {
+        self.add(raw, mask_name(raw));
+    }
+
+    fn add(&mut self, raw: &str, masked: String) {
+        // A value of one character is left alone (its mask shows it).
+        if raw.chars().nth(1).is_some() {
+            self.pairs.push((raw.to_owned(), masked));
+            self.sorted = false;
+        }
+    }
+
+    /// `text` with every value added replaced by its mask; the longest
+    /// first, so a value containing another is masked whole.
+    pub fn apply(&mut self, text: &str) -> String {
+        if !self.sorted {
+            self.pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+            self.sorted = true;
+        }
+        let mut out = text.to_owned();
+        for (raw, masked) in &self.pairs {
+            if out.contains(raw.as_str()) {
+                out = out.replace(raw.as_str(), masked);
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scrubber({} values)", self.pairs.len())
+    }
+}
+
 macro_rules! personal_string {
     ($(#[$doc:meta])* $ty:ident, $mask:path) => {
         $(#[$doc])*

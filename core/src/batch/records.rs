@@ -11,6 +11,7 @@ use super::cells::{self, Reader, Value};
 use super::join::locate;
 use crate::enums::Sex;
 use crate::error::{ErrorCode, RecordError};
+use crate::mask::Scrubber;
 use crate::money::Money;
 use crate::record::read::{set_household, set_member};
 use crate::record::table::{HouseholdColumn, MemberColumn};
@@ -256,25 +257,14 @@ impl Block {
 /// date), as the JSON Lines reader and the table reader do: a bad cell's
 /// message quotes its value.
 fn scrub_personal(message: &str, members: &[Member]) -> String {
-    let mut personal: Vec<(&str, String)> = Vec::new();
+    let mut personal = Scrubber::default();
     for m in members {
         if let Some(n) = &m.id_number {
-            personal.push((n.expose(), n.masked()));
+            personal.id_number(n.expose());
         }
-        personal.push((m.name.expose(), m.name.masked()));
+        personal.name(m.name.expose());
     }
-    // Values of one character are left alone (their mask shows that
-    // character anyway); longest first, so a value containing another is
-    // masked whole.
-    personal.retain(|(raw, _)| raw.chars().nth(1).is_some());
-    personal.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
-    let mut out = message.to_owned();
-    for (raw, masked) in personal {
-        if out.contains(raw) {
-            out = out.replace(raw, &masked);
-        }
-    }
-    out
+    personal.apply(message)
 }
 
 /// Reads one cell of a member row: its slot keeps its first bad cell and

@@ -13,7 +13,7 @@ use serde_path_to_error::Segment;
 
 use super::{Claim, Household};
 use crate::error::{ErrorCode, RecordError, untag_serde_message};
-use crate::mask::{mask_id_number, mask_name};
+use crate::mask::Scrubber;
 
 /// Reads a household line (interfaces.md §2.1) and runs its date-independent
 /// validation ([`Household::validate`]). The date-dependent checks are
@@ -367,32 +367,24 @@ fn kind_of(unexpected: &str) -> &'static str {
 /// `message` by its masked form (interfaces.md §4): the last line of defence
 /// for text serde wrote.
 fn scrub(message: &str, record: &Value) -> String {
-    let mut personal: Vec<(String, String)> = Vec::new();
+    let mut personal = Scrubber::default();
     collect_personal(record, &mut personal, 0);
-    // Longest first, so that a value containing another is masked whole.
-    personal.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
-    let mut out = message.to_owned();
-    for (raw, masked) in personal {
-        if out.contains(&raw) {
-            out = out.replace(&raw, &masked);
-        }
-    }
-    out
+    personal.apply(message)
 }
 
 /// Depth guard for [`collect_personal`] (serde_json refuses deeper input).
 const MAX_DEPTH: usize = 256;
 
-fn collect_personal(v: &Value, out: &mut Vec<(String, String)>, depth: usize) {
+fn collect_personal(v: &Value, out: &mut Scrubber, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     match v {
         Value::Object(map) => {
             for (k, v) in map {
-                let mask: Option<fn(&str) -> String> = match k.as_str() {
-                    "id_number" => Some(mask_id_number),
-                    "name" => Some(mask_name),
+                let mask: Option<fn(&mut Scrubber, &str)> = match k.as_str() {
+                    "id_number" => Some(Scrubber::id_number),
+                    "name" => Some(Scrubber::name),
                     _ => None,
                 };
                 if let Some(mask) = mask {
@@ -412,12 +404,7 @@ fn collect_personal(v: &Value, out: &mut Vec<(String, String)>, depth: usize) {
 
 /// Every scalar under a personal field, with its masked form. Values of one
 /// character are left alone: their mask shows that character anyway.
-fn collect_values(
-    v: &Value,
-    mask: fn(&str) -> String,
-    out: &mut Vec<(String, String)>,
-    depth: usize,
-) {
+fn collect_values(v: &Value, mask: fn(&mut Scrubber, &str), out: &mut Scrubber, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -438,8 +425,5 @@ fn collect_values(
         }
         Value::Null | Value::Bool(_) => return,
     };
-    if raw.chars().nth(1).is_some() {
-        let masked = mask(&raw);
-        out.push((raw, masked));
-    }
+    mask(out, &raw);
 }

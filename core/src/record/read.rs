@@ -80,7 +80,7 @@ use crate::enums::{
     Attribute, Cause, ExitStepKind, Housing, Relation, Schooling, Sex, Status, WireEnum,
 };
 use crate::error::{ErrorCode, RecordError};
-use crate::mask::{IdNumber, PersonName, mask_id_number, mask_id_numbers_in, mask_name};
+use crate::mask::{IdNumber, PersonName, Scrubber, mask_id_number, mask_id_numbers_in, mask_name};
 use crate::money::Money;
 use crate::record::ExitStep;
 use crate::stats::VillageRow;
@@ -619,18 +619,6 @@ impl BadCell {
         );
         RecordError::new(self.code, Some(field), message)
     }
-
-    /// Masks `personal` raw values wherever they occur in the value or message.
-    fn scrub(&mut self, personal: &[(String, String)]) {
-        for (raw, masked) in personal {
-            if self.value.contains(raw.as_str()) {
-                self.value = self.value.replace(raw.as_str(), masked);
-            }
-            if self.message.contains(raw.as_str()) {
-                self.message = self.message.replace(raw.as_str(), masked);
-            }
-        }
-    }
 }
 
 fn missing(column: String, english: &str) -> BadCell {
@@ -945,15 +933,14 @@ fn member_row(
             }
         }
     }
-    let mut personal = Vec::new();
+    let mut personal = Scrubber::default();
     if let Some(n) = &m.id_number {
-        personal.push((n.expose().to_owned(), n.masked()));
+        personal.id_number(n.expose());
     }
-    personal.push((m.name.expose().to_owned(), m.name.masked()));
-    personal.retain(|(raw, _)| raw.chars().nth(1).is_some());
-    personal.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+    personal.name(m.name.expose());
     for b in &mut bad {
-        b.scrub(&personal);
+        b.value = personal.apply(&b.value);
+        b.message = personal.apply(&b.message);
     }
     errors.extend(
         bad.iter()
