@@ -62,6 +62,9 @@ pub struct Evaluator<'p> {
     policy: &'p Policy,
     as_of: NaiveDate,
     params: Result<Params, PolicyError>,
+    /// The parameters each step of a trace cites, looked up once (the
+    /// same for every household on this date).
+    reads: std::sync::OnceLock<Vec<Vec<ParameterRead>>>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -72,6 +75,7 @@ impl<'p> Evaluator<'p> {
             policy,
             as_of,
             params: policy.household_params(as_of).map(Params::new),
+            reads: std::sync::OnceLock::new(),
         }
     }
 
@@ -139,7 +143,13 @@ impl<'p> Evaluator<'p> {
             decision(hh, self.as_of, p, &outcome, &found).map_err(|e| with_id(overflow(e)))?;
         if explain {
             decision.explanation = Some(explain::explanation(&ctx, &outcome.income, &decision));
-            decision.trace = Some(trace(&ctx, self.policy, &outcome.income, &decision));
+            let reads = self.reads.get_or_init(|| {
+                TRACE_STEPS
+                    .iter()
+                    .map(|(_, names)| parameters_read(self.policy, names, self.as_of))
+                    .collect()
+            });
+            decision.trace = Some(trace(&ctx, reads, &outcome.income, &decision));
         }
         Ok(decision)
     }
@@ -327,69 +337,52 @@ pub fn parameters_read(policy: &Policy, names: &[&str], on: NaiveDate) -> Vec<Pa
         .collect()
 }
 
+/// The steps of a trace, in order, with the parameters each reads.
+const TRACE_STEPS: [(&str, &[&str]); 8] = [
+    ("income", income::PARAMETERS),
+    ("exit", exit::PARAMETERS),
+    ("monitoring", monitoring::PARAMETERS),
+    ("dibao", dibao::PARAMETERS),
+    ("identification", identification::PARAMETERS),
+    ("entitlements", entitlements::PARAMETERS),
+    ("credit", credit::PARAMETERS),
+    ("findings", findings::PARAMETERS),
+];
+
 fn trace(
     ctx: &Ctx<'_, OwnedView<'_>>,
-    policy: &Policy,
+    reads: &[Vec<ParameterRead>],
     inc: &income::Income,
     d: &Decision,
 ) -> Vec<TraceStep> {
-    let step = |rule: &'static str, names: &[&str], inputs, result| TraceStep {
-        rule,
-        inputs,
-        parameters: parameters_read(policy, names, ctx.as_of),
-        result,
-    };
     let to_json = |v: &dyn erased::Ser| v.json();
-    vec![
-        step(
-            "income",
-            income::PARAMETERS,
-            income::trace_inputs(ctx),
-            income::trace_result(inc),
-        ),
-        step(
-            "exit",
-            exit::PARAMETERS,
-            exit::trace_inputs(ctx, inc),
-            to_json(&d.exit),
-        ),
-        step(
-            "monitoring",
-            monitoring::PARAMETERS,
-            monitoring::trace_inputs(ctx, inc),
-            to_json(&d.monitoring),
-        ),
-        step(
-            "dibao",
-            dibao::PARAMETERS,
-            dibao::trace_inputs(ctx, inc),
-            to_json(&d.dibao),
-        ),
-        step(
-            "identification",
-            identification::PARAMETERS,
-            identification::trace_inputs(ctx),
-            to_json(&d.identification),
-        ),
-        step(
-            "entitlements",
-            entitlements::PARAMETERS,
-            entitlements::trace_inputs(ctx),
-            to_json(&d.entitlements),
-        ),
-        step(
-            "credit",
-            credit::PARAMETERS,
+    let steps = [
+        (income::trace_inputs(ctx), income::trace_result(inc)),
+        (exit::trace_inputs(ctx, inc), to_json(&d.exit)),
+        (monitoring::trace_inputs(ctx, inc), to_json(&d.monitoring)),
+        (dibao::trace_inputs(ctx, inc), to_json(&d.dibao)),
+        (identification::trace_inputs(ctx), to_json(&d.identification)),
+        (entitlements::trace_inputs(ctx), to_json(&d.entitlements)),
+        (
             credit::trace_inputs(ctx, d.monitoring.category),
             to_json(&d.credit),
         ),
-        step(
-            "findings",
-            findings::PARAMETERS,
+        (
             json!({"members": ctx.h.hh.members.len(), "counted": ctx.n}),
             json!({"findings": d.findings}),
         ),
-    ]
+    ];
+    steps
+        .into_iter()
+        .zip(TRACE_STEPS)
+        .zip(reads)
+        .map(|(((inputs, result), (rule, _)), parameters)| TraceStep {
+            rule,
+            inputs,
+            parameters: parameters.clone(),
+            result,
+        })
+        .collect()
 }
 
 mod erased {
