@@ -155,6 +155,7 @@ impl Exact {
 
     /// The value in whole fen when it has at most two decimals and fits an
     /// `i64` (every rounded result of a rule does).
+    #[inline]
     pub fn to_fen(self, operation: &'static str) -> Result<i64, ArithmeticError> {
         let err = || ArithmeticError { operation };
         if self.s == 2 {
@@ -177,7 +178,14 @@ impl Exact {
 
     /// The value as published money: rounded to the fen half away from
     /// zero, then as [`Money`] (when it fits an `i64` of fen).
+    #[inline]
     pub fn to_money(self, operation: &'static str) -> Result<Money, ArithmeticError> {
+        // The usual figure is already whole fen.
+        if self.s == 2
+            && let Some(fen) = small(self.m)
+        {
+            return Ok(Money::from_fen(fen));
+        }
         Ok(Money::from_fen(
             self.round_fen(operation)?.to_fen(operation)?,
         ))
@@ -249,6 +257,7 @@ impl Exact {
     }
 
     /// The value rounded to the fen, half away from zero (四舍五入).
+    #[inline]
     pub fn round_fen(self, operation: &'static str) -> Result<Exact, ArithmeticError> {
         if self.s <= 2 {
             return Ok(self);
@@ -262,6 +271,7 @@ impl Exact {
 
     /// `round_fen(self / n)` for `n > 0`: the division is exact rational
     /// arithmetic and the rounding (half away from zero) the only one.
+    #[inline]
     pub fn div_round_fen(self, n: i64, operation: &'static str) -> Result<Exact, ArithmeticError> {
         let err = ArithmeticError { operation };
         if n <= 0 {

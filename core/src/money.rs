@@ -171,8 +171,12 @@ impl Money {
     /// assert_eq!(Money::from_fen(2_140_050).to_string(), "21400.50");
     /// assert_eq!(Money::from_fen(0), Money::ZERO);
     /// ```
+    #[inline]
     pub fn from_fen(fen: i64) -> Money {
-        Money(Decimal::new(fen, 2))
+        // The parts directly: `Decimal::new` checks the scale every time.
+        let mag = fen.unsigned_abs();
+        let (lo, mid) = ((mag & 0xFFFF_FFFF) as u32, (mag >> 32) as u32);
+        Money(Decimal::from_parts(lo, mid, 0, fen < 0, 2))
     }
 
     /// The amount as a decimal (scale 2).

@@ -215,7 +215,7 @@ mod tests {
                 .iter()
                 .map(|k| hh.exit_steps.iter().find(|s| s.step == *k).map(|s| s.on))
                 .collect();
-            let got = OwnedView { hh: &hh, as_of: base }.exit_step_dates();
+            let got = OwnedView::new(&hh, base).exit_step_dates();
             prop_assert_eq!(got.to_vec(), want);
         }
     }

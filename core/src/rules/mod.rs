@@ -115,10 +115,7 @@ impl<'p> Evaluator<'p> {
             .params
             .as_ref()
             .map_err(|e| with_id(RecordError::from(e.clone())))?;
-        let view = OwnedView {
-            hh,
-            as_of: self.as_of,
-        };
+        let view = OwnedView::new(hh, self.as_of);
         outcome(&Ctx::new(&view, p), found).map_err(|e| with_id(overflow(e)))
     }
 
@@ -132,10 +129,7 @@ impl<'p> Evaluator<'p> {
             .params
             .as_ref()
             .map_err(|e| with_id(RecordError::from(e.clone())))?;
-        let view = OwnedView {
-            hh,
-            as_of: self.as_of,
-        };
+        let view = OwnedView::new(hh, self.as_of);
         let ctx = Ctx::new(&view, p);
         let mut found = Vec::new();
         let outcome = outcome(&ctx, &mut found).map_err(|e| with_id(overflow(e)))?;
@@ -361,7 +355,10 @@ fn trace(
         (exit::trace_inputs(ctx, inc), to_json(&d.exit)),
         (monitoring::trace_inputs(ctx, inc), to_json(&d.monitoring)),
         (dibao::trace_inputs(ctx, inc), to_json(&d.dibao)),
-        (identification::trace_inputs(ctx), to_json(&d.identification)),
+        (
+            identification::trace_inputs(ctx),
+            to_json(&d.identification),
+        ),
         (entitlements::trace_inputs(ctx), to_json(&d.entitlements)),
         (
             credit::trace_inputs(ctx, d.monitoring.category),

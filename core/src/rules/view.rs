@@ -163,6 +163,10 @@ pub trait HouseholdView {
     fn members(&self) -> impl Iterator<Item = Self::Member<'_>>;
 }
 
+/// Members whose counting and age an [`OwnedView`] works out once (the
+/// rules ask for them several times a member); beyond, on each call.
+const KNOWN: usize = 16;
+
 /// An owned [`Household`] seen on a date.
 #[derive(Clone, Copy)]
 pub struct OwnedView<'a> {
@@ -170,6 +174,26 @@ pub struct OwnedView<'a> {
     pub hh: &'a Household,
     /// The date.
     pub as_of: NaiveDate,
+    /// Of the first [`KNOWN`] members: counted on `as_of` (a bit each), age.
+    counted: u32,
+    ages: [i32; KNOWN],
+}
+
+impl<'a> OwnedView<'a> {
+    /// `hh` seen on `as_of`.
+    pub fn new(hh: &'a Household, as_of: NaiveDate) -> Self {
+        let (mut counted, mut ages) = (0u32, [0i32; KNOWN]);
+        for ((i, m), age) in hh.members.iter().enumerate().zip(&mut ages) {
+            counted |= u32::from(m.counted_on(as_of)) << i;
+            *age = crate::date::age_on(m.birth_date, as_of);
+        }
+        OwnedView {
+            hh,
+            as_of,
+            counted,
+            ages,
+        }
+    }
 }
 
 /// An owned [`Member`] seen on a date.
@@ -179,6 +203,8 @@ pub struct OwnedMember<'a> {
     pub m: &'a Member,
     /// The date.
     pub as_of: NaiveDate,
+    /// Counted on `as_of` and age, when the view knew them.
+    known: Option<(bool, i32)>,
 }
 
 impl MemberView for OwnedMember<'_> {
@@ -222,10 +248,16 @@ impl MemberView for OwnedMember<'_> {
         self.m.deceased_on
     }
     fn counted(&self) -> bool {
-        self.m.counted_on(self.as_of)
+        match self.known {
+            Some((counted, _)) => counted,
+            None => self.m.counted_on(self.as_of),
+        }
     }
     fn age(&self) -> i64 {
-        i64::from(crate::date::age_on(self.m.birth_date, self.as_of))
+        i64::from(match self.known {
+            Some((_, age)) => age,
+            None => crate::date::age_on(self.m.birth_date, self.as_of),
+        })
     }
 }
 
@@ -306,10 +338,15 @@ impl HouseholdView for OwnedView<'_> {
         on
     }
     fn members(&self) -> impl Iterator<Item = OwnedMember<'_>> {
-        let as_of = self.as_of;
+        let (as_of, counted, ages) = (self.as_of, self.counted, &self.ages);
         self.hh
             .members
             .iter()
-            .map(move |m| OwnedMember { m, as_of })
+            .enumerate()
+            .map(move |(i, m)| OwnedMember {
+                m,
+                as_of,
+                known: ages.get(i).map(|&age| (counted >> i & 1 == 1, age)),
+            })
     }
 }
