@@ -2,12 +2,12 @@
 //!
 //! With `T = total_cost`, `E = in_policy_cost`, `p` and `m` the
 //! person-year's registered-poor and major-illness flags, each layer is
-//! one function below that gives what its rule makes due on this claim
-//! ([`Layer`]); [`settle`] then clamps each payment to what the layers
-//! before left of `E`, adds it to the person-year and, when explaining,
-//! records the layer's trace step. A per-stay layer pays `round_fen(x)`; a
-//! cumulative one `round_fen(X_ytd) − paid_ytd_before`; `self_pay` is the
-//! residual, so the six components add up exactly to `T`.
+//! one function below: it works out what its rule makes due on this claim
+//! and pays it through [`Run::pay`], which clamps the payment to what the
+//! layers before left of `E`, adds it to the person-year and, when
+//! explaining, records the layer's trace step. A per-stay layer pays
+//! `round_fen(x)`; a cumulative one `round_fen(X_ytd) − paid_ytd_before`;
+//! `self_pay` is the residual, so the six components add up exactly to `T`.
 //!
 //! Every operation is exact; the only roundings are the ones the spec
 //! writes. Where an exact value leaves the range of an [`Exact`] the claim
@@ -40,28 +40,26 @@ pub(super) struct Outcome {
     pub steps: Option<Vec<LayerStep>>,
 }
 
-/// What one layer's rule gives on one claim, before the clamp to what the
-/// layers before left, and what its trace step shows.
-#[derive(Clone, Copy)]
-struct Layer {
+/// What a layer's trace step shows besides its amounts of fen.
+struct Shown {
     applies: bool,
-    due: Exact,
     base: Option<Exact>,
     rate: Option<Exact>,
     deductible: Option<Exact>,
     cap: Option<Exact>,
 }
 
-impl Layer {
-    /// A layer that does not apply to the claim: it pays nothing.
-    const NOT_APPLIED: Layer = Layer {
-        applies: false,
-        due: Exact::ZERO,
-        base: None,
-        rate: None,
-        deductible: None,
-        cap: None,
-    };
+impl Shown {
+    /// A layer that does not apply to the claim.
+    fn not_applied() -> Shown {
+        Shown {
+            applies: false,
+            base: None,
+            rate: None,
+            deductible: None,
+            cap: None,
+        }
+    }
 }
 
 /// `max(0, x)`.
@@ -115,34 +113,46 @@ fn add_fen(sum: i64, x: i64, operation: &'static str) -> Result<i64, ArithmeticE
     sum.checked_add(x).ok_or(ArithmeticError { operation })
 }
 
+/// `round_fen(min(a, b))`, as `min(round_fen(a), round_fen(b))`: rounding
+/// is monotone, so the two are equal, and a cap or room of whole fen (an
+/// amount of at most two decimals less a sum of fen) rounds to itself at
+/// no cost, so the comparison is between two amounts of fen rather than
+/// one of the product's many decimals.
+#[inline(always)]
+fn round_fen_of_min(a: Exact, b: Exact, operation: &'static str) -> Result<Exact, ArithmeticError> {
+    Ok(min(round_fen(a, operation)?, round_fen(b, operation)?))
+}
+
 /// What a cumulative layer makes due: `round_fen(X_ytd) − paid_ytd_before`,
-/// never below 0.
-#[inline]
-fn cumulative(x_ytd: Exact, paid_before: i64) -> Result<Exact, ArithmeticError> {
-    let rounded = round_fen(x_ytd, "cumulative payment")?;
-    Ok(pos(rounded.sub(ytd(paid_before), "cumulative payment")?))
+/// never below 0 (given `round_fen(X_ytd)`).
+#[inline(always)]
+fn cumulative(rounded_x_ytd: Exact, paid_before: i64) -> Result<Exact, ArithmeticError> {
+    Ok(pos(
+        rounded_x_ytd.sub(ytd(paid_before), "cumulative payment")?
+    ))
 }
 
 /// Layer 1, basic medical insurance, per stay:
 /// `pay1 = round_fen(min(max(0, E − d) × r, max(0, basic.annual_cap − paid1_ytd)))`.
 #[inline(always)]
 fn basic(
+    run: &mut Run,
     rates: &Rates,
     level: HospitalLevel,
     p: bool,
-    e: Exact,
-    paid1_ytd: i64,
-) -> Result<Layer, ArithmeticError> {
+    after: &mut Sums,
+) -> Result<Money, ArithmeticError> {
+    let e = ytd(run.left);
     let basic = rates.basic(level, p).ok_or(ArithmeticError {
         operation: "basic deductible",
     })?;
     let (d, r) = (basic.deductible.clone()?, basic.rate.clone()?);
     let cap = rates.basic_annual_cap;
     let x = times(pos(e.sub(d, "basic base")?), r, "basic amount")?;
-    let room = pos(cap.sub(ytd(paid1_ytd), "basic cap")?);
-    Ok(Layer {
+    let room = pos(cap.sub(ytd(after.basic_paid), "basic cap")?);
+    let due = round_fen_of_min(x, room, "basic amount")?;
+    run.pay("basic", due, &mut after.basic_paid, "basic ytd", || Shown {
         applies: true,
-        due: round_fen(min(x, room), "basic amount")?,
         base: Some(e),
         rate: Some(r),
         deductible: Some(d),
@@ -185,34 +195,40 @@ fn brackets(brackets: &[Bracket], over: Exact) -> Result<(Exact, Exact), Arithme
 }
 
 /// Layer 2, critical-illness insurance, annual cumulative, on every claim:
-/// `B_ytd` = Σ (E − pay1) with this claim's `left`;
+/// `B_ytd` = Σ (E − pay1) including this claim;
 /// `X_ytd = min(f(max(0, B_ytd − D)), cap)`, no cap when `p`.
 #[inline(always)]
 fn critical(
+    run: &mut Run,
     rates: &Rates,
     p: bool,
-    left: i64,
-    paid2_before: i64,
     after: &mut Sums,
-) -> Result<Layer, ArithmeticError> {
-    after.critical_base = add_fen(after.critical_base, left, "critical base")?;
+) -> Result<Money, ArithmeticError> {
+    after.critical_base = add_fen(after.critical_base, run.left, "critical base")?;
     let b_ytd = ytd(after.critical_base);
     let critical = rates.critical(p);
     let d = critical.deductible.clone()?;
     let (f, marginal) = brackets(&critical.brackets, pos(b_ytd.sub(d, "critical base")?))?;
     let cap = (!p).then_some(rates.critical_annual_cap);
+    // round_fen(X_ytd)
     let x_ytd = match cap {
-        Some(cap) => min(f, cap),
-        None => f,
+        Some(cap) => round_fen_of_min(f, cap, "critical amount")?,
+        None => round_fen(f, "critical amount")?,
     };
-    Ok(Layer {
-        applies: true,
-        due: cumulative(x_ytd, paid2_before)?,
-        base: Some(b_ytd),
-        rate: Some(marginal),
-        deductible: Some(d),
-        cap,
-    })
+    let due = cumulative(x_ytd, after.critical_paid)?;
+    run.pay(
+        "critical",
+        due,
+        &mut after.critical_paid,
+        "critical ytd",
+        || Shown {
+            applies: true,
+            base: Some(b_ytd),
+            rate: Some(marginal),
+            deductible: Some(d),
+            cap,
+        },
+    )
 }
 
 /// Layer 3, supplementary insurance, annual cumulative, only when `p` and
@@ -220,26 +236,25 @@ fn critical(
 /// claims; `X_ytd = min(max(0, R_ytd − deductible) × rate, annual_cap)`.
 #[inline(always)]
 fn supplementary(
+    run: &mut Run,
     rates: &Rates,
     p: bool,
-    left: i64,
-    paid3_before: i64,
     after: &mut Sums,
-) -> Result<Layer, ArithmeticError> {
+) -> Result<Money, ArithmeticError> {
+    let (rule, ytd_op) = ("supplementary", "supplementary ytd");
     let Some(s) = rates.supplementary.as_ref().filter(|_| p) else {
-        return Ok(Layer::NOT_APPLIED);
+        let paid = &mut after.supplementary_paid;
+        return run.pay(rule, Exact::ZERO, paid, ytd_op, Shown::not_applied);
     };
-    after.supplementary_base = add_fen(after.supplementary_base, left, "supplementary base")?;
+    after.supplementary_base = add_fen(after.supplementary_base, run.left, "supplementary base")?;
     let r_ytd = ytd(after.supplementary_base);
-    let x = times(
-        pos(r_ytd.sub(s.deductible, "supplementary base")?),
-        s.rate,
-        "supplementary amount",
-    )?;
-    let x_ytd = min(x, s.annual_cap);
-    Ok(Layer {
+    let over = pos(r_ytd.sub(s.deductible, "supplementary base")?);
+    let x = times(over, s.rate, "supplementary amount")?;
+    // round_fen(X_ytd)
+    let x_ytd = round_fen_of_min(x, s.annual_cap, "supplementary amount")?;
+    let due = cumulative(x_ytd, after.supplementary_paid)?;
+    run.pay(rule, due, &mut after.supplementary_paid, ytd_op, || Shown {
         applies: true,
-        due: cumulative(x_ytd, paid3_before)?,
         base: Some(r_ytd),
         rate: Some(s.rate),
         deductible: Some(s.deductible),
@@ -251,23 +266,26 @@ fn supplementary(
 /// `pay4 = round_fen(min(left × rate, max(0, ceiling − paid4_ytd)))`.
 #[inline(always)]
 fn assistance(
+    run: &mut Run,
     rates: &Rates,
     p: bool,
     m: bool,
-    left: i64,
-    paid4_ytd: i64,
-) -> Result<Layer, ArithmeticError> {
+    after: &mut Sums,
+) -> Result<Money, ArithmeticError> {
+    let (rule, ytd_op) = ("assistance", "assistance ytd");
     if !p {
-        return Ok(Layer::NOT_APPLIED);
+        let paid = &mut after.assistance_paid;
+        return run.pay(rule, Exact::ZERO, paid, ytd_op, Shown::not_applied);
     }
+    let left = ytd(run.left);
     let assistance = rates.assistance(m);
     let (rate, ceiling) = (assistance.rate.clone()?, assistance.ceiling);
-    let room = pos(ceiling.sub(ytd(paid4_ytd), "assistance ceiling")?);
-    let x = times(ytd(left), rate, "assistance amount")?;
-    Ok(Layer {
+    let room = pos(ceiling.sub(ytd(after.assistance_paid), "assistance ceiling")?);
+    let x = times(left, rate, "assistance amount")?;
+    let due = round_fen_of_min(x, room, "assistance amount")?;
+    run.pay(rule, due, &mut after.assistance_paid, ytd_op, || Shown {
         applies: true,
-        due: round_fen(min(x, room), "assistance amount")?,
-        base: Some(ytd(left)),
+        base: Some(left),
         rate: Some(rate),
         deductible: None,
         cap: Some(ceiling),
@@ -280,22 +298,23 @@ fn assistance(
 /// `pay5 = max(0, round_fen(R_ytd − cap) − paid5_ytd_before)`.
 #[inline(always)]
 fn backstop(
+    run: &mut Run,
     rates: &Rates,
     claim: &Claim,
     p: bool,
     e: i64,
-    left: i64,
-    paid5_before: i64,
     after: &mut Sums,
-) -> Result<Layer, ArithmeticError> {
+) -> Result<Money, ArithmeticError> {
+    let (rule, ytd_op) = ("backstop", "backstop ytd");
     let applies =
         p && claim.backstop_eligible && claim.hospital_level != HospitalLevel::OutOfRegion;
     let Some(b) = rates.backstop.as_ref().filter(|_| applies) else {
-        return Ok(Layer::NOT_APPLIED);
+        let paid = &mut after.backstop_paid;
+        return run.pay(rule, Exact::ZERO, paid, ytd_op, Shown::not_applied);
     };
     after.backstop_claims = after.backstop_claims.saturating_add(1);
     after.backstop_in_policy = add_fen(after.backstop_in_policy, e, "backstop in-policy cost")?;
-    after.backstop_remainder = add_fen(after.backstop_remainder, left, "backstop remainder")?;
+    after.backstop_remainder = add_fen(after.backstop_remainder, run.left, "backstop remainder")?;
     let (e_ytd, r_ytd) = (ytd(after.backstop_in_policy), ytd(after.backstop_remainder));
     let by_ratio = times(e_ytd, b.self_pay_ratio, "backstop cap")?;
     let cap = match b.cap_mode {
@@ -303,9 +322,9 @@ fn backstop(
         CapMode::Max => max(by_ratio, b.annual_self_pay_cap),
     };
     let target = round_fen(r_ytd.sub(cap, "backstop excess")?, "backstop excess")?;
-    Ok(Layer {
+    let due = pos(target.sub(ytd(after.backstop_paid), "backstop payment")?);
+    run.pay(rule, due, &mut after.backstop_paid, ytd_op, || Shown {
         applies: true,
-        due: pos(target.sub(ytd(paid5_before), "backstop payment")?),
         base: Some(r_ytd),
         rate: Some(b.self_pay_ratio),
         deductible: None,
@@ -321,22 +340,25 @@ struct Run {
 }
 
 impl Run {
-    /// Pays `layer` on this claim: its due, at most what is left; adds the
-    /// payment to the layer's year-to-date sum `paid_ytd` and returns it.
-    /// (A due is a whole number of fen: a rounding, or one less a sum.)
+    /// Pays a layer on this claim: its `due`, at most what is left; adds
+    /// the payment to the layer's year-to-date sum `paid_ytd` and returns
+    /// it. When explaining, records the layer's step with what `shown`
+    /// gives. (A due is a whole number of fen: a rounding, or one less a
+    /// sum.)
     #[inline(always)]
     fn pay(
         &mut self,
         rule: &'static str,
-        layer: Layer,
+        due: Exact,
         paid_ytd: &mut i64,
         operation: &'static str,
+        shown: impl FnOnce() -> Shown,
     ) -> Result<Money, ArithmeticError> {
         let available = self.left;
-        let due = if layer.due.is_zero() {
+        let due = if due.is_zero() {
             0
         } else {
-            layer.due.to_fen(operation)?
+            due.to_fen(operation)?
         };
         let paid = due.min(available);
         self.left = available.checked_sub(paid).ok_or(ArithmeticError {
@@ -347,7 +369,7 @@ impl Run {
         if let Some(steps) = self.steps.as_mut() {
             steps.push(step(
                 rule,
-                &layer,
+                shown(),
                 [available, before, *paid_ytd, due, paid],
             )?);
         }
@@ -357,18 +379,18 @@ impl Run {
 
 /// The trace step of a layer (the edge of the chain: `Decimal` fields),
 /// with its fen amounts: available, ytd before and after, due and paid.
-fn step(rule: &'static str, layer: &Layer, fen: [i64; 5]) -> Result<LayerStep, ArithmeticError> {
+fn step(rule: &'static str, shown: Shown, fen: [i64; 5]) -> Result<LayerStep, ArithmeticError> {
     let exact = |x: Exact| x.to_decimal("trace");
     let opt = |x: Option<Exact>| x.map(exact).transpose();
     let [available, ytd_before, ytd_after, due, paid] = fen.map(|f| Decimal::new(f, 2));
     Ok(LayerStep {
         rule,
-        applies: layer.applies,
+        applies: shown.applies,
         available,
-        base: opt(layer.base)?,
-        rate: opt(layer.rate)?,
-        deductible: opt(layer.deductible)?,
-        cap: opt(layer.cap)?,
+        base: opt(shown.base)?,
+        rate: opt(shown.rate)?,
+        deductible: opt(shown.deductible)?,
+        cap: opt(shown.cap)?,
         ytd_before,
         ytd_after,
         due,
@@ -394,40 +416,11 @@ pub(super) fn settle(
         left: e,
         steps: explain.then(|| Vec::with_capacity(5)),
     };
-
-    let layer = basic(rates, claim.hospital_level, p, ytd(e), before.basic_paid)?;
-    let pay1 = run.pay("basic", layer, &mut after.basic_paid, "basic ytd")?;
-
-    let layer = critical(rates, p, run.left, before.critical_paid, &mut after)?;
-    let pay2 = run.pay("critical", layer, &mut after.critical_paid, "critical ytd")?;
-
-    let layer = supplementary(rates, p, run.left, before.supplementary_paid, &mut after)?;
-    let pay3 = run.pay(
-        "supplementary",
-        layer,
-        &mut after.supplementary_paid,
-        "supplementary ytd",
-    )?;
-
-    let layer = assistance(rates, p, m, run.left, before.assistance_paid)?;
-    let pay4 = run.pay(
-        "assistance",
-        layer,
-        &mut after.assistance_paid,
-        "assistance ytd",
-    )?;
-
-    let layer = backstop(
-        rates,
-        claim,
-        p,
-        e,
-        run.left,
-        before.backstop_paid,
-        &mut after,
-    )?;
-    let pay5 = run.pay("backstop", layer, &mut after.backstop_paid, "backstop ytd")?;
-
+    let pay1 = basic(&mut run, rates, claim.hospital_level, p, &mut after)?;
+    let pay2 = critical(&mut run, rates, p, &mut after)?;
+    let pay3 = supplementary(&mut run, rates, p, &mut after)?;
+    let pay4 = assistance(&mut run, rates, p, m, &mut after)?;
+    let pay5 = backstop(&mut run, rates, claim, p, e, &mut after)?;
     // 6. Self-pay: what the layers left of E, and O = T − E.
     let o = t.checked_sub(e).ok_or(ArithmeticError {
         operation: "out-of-policy cost",

@@ -205,17 +205,22 @@ impl Hasher for PassHasher {
 pub(super) type Fast = BuildHasherDefault<WordHasher>;
 type ByHash = BuildHasherDefault<PassHasher>;
 
-/// A set of ids, each numbered in insertion order: the text of every id
-/// in one buffer (no allocation per id) and a table from each id's 64-bit
-/// hash to its number. Two ids with the same hash are told apart by their
-/// text (a hash match is always verified), so a collision never makes a new
-/// id look like one seen before.
+/// A set of ids, each numbered in insertion order and carrying a value
+/// `T`: the text of every id in one buffer (no allocation per id) and a
+/// table from each id's 64-bit hash to its number. Two ids with the same
+/// hash are told apart by their text (a hash match is always verified), so
+/// a collision never makes a new id look like one seen before.
+///
+/// An id's value sits next to where its text ends, so a lookup that has
+/// just verified the text finds the value in the same cache line (the
+/// ledger keeps a person's first year there).
 #[derive(Debug, Clone, Default)]
-pub(super) struct IdTable {
+pub(super) struct IdTable<T = ()> {
     /// Every id, concatenated.
     text: String,
-    /// Where each id ends in `text` (it starts where the one before ends).
-    ends: Vec<usize>,
+    /// Per id, where it ends in `text` (it starts where the one before
+    /// ends) and its value.
+    entries: Vec<Entry<T>>,
     /// hash → the number of the first id with that hash.
     first: HashMap<u64, u32, ByHash>,
     /// hash → the numbers of later ids with the same hash (almost never
@@ -223,30 +228,47 @@ pub(super) struct IdTable {
     more: HashMap<u64, Vec<u32>, ByHash>,
 }
 
-impl IdTable {
+#[derive(Debug, Clone, Copy)]
+struct Entry<T> {
+    end: usize,
+    value: T,
+}
+
+impl<T: Copy> IdTable<T> {
     pub(super) fn len(&self) -> usize {
-        self.ends.len()
+        self.entries.len()
     }
 
     /// The text of id number `i`.
     pub(super) fn get(&self, i: u32) -> &str {
         let i = i as usize;
         let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).copied().unwrap_or(0),
+            Some(j) => self.entries.get(j).map_or(0, |e| e.end),
             None => 0,
         };
-        let end = self.ends.get(i).copied().unwrap_or(start);
+        let end = self.entries.get(i).map_or(start, |e| e.end);
         self.text.get(start..end).unwrap_or("")
     }
 
+    /// The value of id number `i`.
+    #[inline]
+    pub(super) fn value(&self, i: u32) -> Option<T> {
+        self.entries.get(i as usize).map(|e| e.value)
+    }
+
+    /// The value of id number `i`, to change.
+    pub(super) fn value_mut(&mut self, i: u32) -> Option<&mut T> {
+        self.entries.get_mut(i as usize).map(|e| &mut e.value)
+    }
+
     pub(super) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.ends.len()).map(|i| self.get(i as u32))
+        (0..self.entries.len()).map(|i| self.get(i as u32))
     }
 
     /// Makes room for the ids of `other` too.
-    pub(super) fn reserve(&mut self, other: &IdTable) {
+    pub(super) fn reserve(&mut self, other: &IdTable<T>) {
         self.text.reserve(other.text.len());
-        self.ends.reserve(other.ends.len());
+        self.entries.reserve(other.entries.len());
         self.first.reserve(other.first.len());
     }
 
@@ -264,12 +286,15 @@ impl IdTable {
             .find(|&j| self.get(j) == id)
     }
 
-    /// Adds `id` (hash `h`), which must not be in the set; returns its
-    /// number, or `None` when the set holds 2³² ids already.
-    pub(super) fn push(&mut self, h: u64, id: &str) -> Option<u32> {
-        let i = u32::try_from(self.ends.len()).ok()?;
+    /// Adds `id` (hash `h`) with its value; `id` must not be in the set.
+    /// Returns its number, or `None` when the set holds 2³² ids already.
+    pub(super) fn push(&mut self, h: u64, id: &str, value: T) -> Option<u32> {
+        let i = u32::try_from(self.entries.len()).ok()?;
         self.text.push_str(id);
-        self.ends.push(self.text.len());
+        self.entries.push(Entry {
+            end: self.text.len(),
+            value,
+        });
         match self.first.entry(h) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(i);
@@ -291,13 +316,17 @@ mod tests {
     #[test]
     fn a_hash_collision_is_not_a_duplicate() {
         let mut t = IdTable::default();
-        assert_eq!(t.push(7, "A"), Some(0));
+        assert_eq!(t.push(7, "A", 10u32), Some(0));
         assert_eq!(t.find(7, "B"), None);
-        assert_eq!(t.push(7, "B"), Some(1));
+        assert_eq!(t.push(7, "B", 11), Some(1));
         assert_eq!(t.find(7, "A"), Some(0));
         assert_eq!(t.find(7, "B"), Some(1));
         assert_eq!(t.find(7, "C"), None);
         assert_eq!(t.iter().collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(
+            (t.value(0), t.value(1), t.value(2)),
+            (Some(10), Some(11), None)
+        );
     }
 
     #[test]

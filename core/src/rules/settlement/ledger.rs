@@ -161,10 +161,8 @@ pub(crate) struct Overlap;
 pub struct Ledger {
     /// Every claim id settled.
     claims: IdTable,
-    /// Every person with a settled claim.
-    persons: IdTable,
-    /// Per person (by number in `persons`), its first slot in `years`.
-    heads: Vec<u32>,
+    /// Every person with a settled claim, with its first slot in `years`.
+    persons: IdTable<u32>,
     /// Every person-year.
     years: Vec<YearSlot>,
     /// The chain's constants of the admission dates settled.
@@ -196,8 +194,8 @@ fn overflow(e: ArithmeticError) -> RecordError {
 
 /// The slot in `years` of `person`'s `year`.
 #[inline]
-fn find_year(heads: &[u32], years: &[YearSlot], person: u32, year: i32) -> Option<usize> {
-    let mut at = *heads.get(person as usize)?;
+fn find_year(persons: &IdTable<u32>, years: &[YearSlot], person: u32, year: i32) -> Option<usize> {
+    let mut at = persons.value(person)?;
     while let Some(slot) = years.get(at as usize) {
         if slot.year == year {
             return Some(at as usize);
@@ -230,7 +228,7 @@ impl Ledger {
 
     fn slot(&self, person_id: &str, year: i32) -> Option<&YearSlot> {
         let person = self.persons.find(hash_id(person_id), person_id)?;
-        let i = find_year(&self.heads, &self.years, person, year)?;
+        let i = find_year(&self.persons, &self.years, person, year)?;
         self.years.get(i)
     }
 
@@ -243,7 +241,7 @@ impl Ledger {
     pub(super) fn person_years(&self) -> impl Iterator<Item = (&str, i32, &Sums)> + '_ {
         (0..self.persons.len()).flat_map(move |p| {
             let person = self.persons.get(p as u32);
-            let mut at = self.heads.get(p).copied().unwrap_or(NONE);
+            let mut at = self.persons.value(p as u32).unwrap_or(NONE);
             std::iter::from_fn(move || {
                 let slot = self.years.get(at as usize)?;
                 at = slot.next;
@@ -259,7 +257,7 @@ impl Ledger {
         if self.claims.find(h, id).is_some() {
             return Some(false);
         }
-        self.claims.push(h, id).map(|_| true)
+        self.claims.push(h, id, ()).map(|_| true)
     }
 
     /// Records a person-year's sums (a ledger read back): `false` if that
@@ -272,7 +270,7 @@ impl Ledger {
     ) -> Result<bool, ArithmeticError> {
         let h = hash_id(person_id);
         let person = self.persons.find(h, person_id);
-        if person.is_some_and(|p| find_year(&self.heads, &self.years, p, year).is_some()) {
+        if person.is_some_and(|p| find_year(&self.persons, &self.years, p, year).is_some()) {
             return Ok(false);
         }
         self.add_year(person, h, person_id, year, sums)
@@ -293,17 +291,16 @@ impl Ledger {
         };
         let person = match person {
             Some(p) => p,
-            None => {
-                let p = self.persons.push(person_hash, person_id).ok_or_else(full)?;
-                self.heads.push(NONE);
-                p
-            }
+            None => self
+                .persons
+                .push(person_hash, person_id, NONE)
+                .ok_or_else(full)?,
         };
         let slot = u32::try_from(self.years.len())
             .ok()
             .filter(|s| *s != NONE)
             .ok_or_else(full)?;
-        let head = self.heads.get_mut(person as usize).ok_or_else(full)?;
+        let head = self.persons.value_mut(person).ok_or_else(full)?;
         self.years.push(YearSlot {
             year,
             next: *head,
@@ -331,10 +328,9 @@ impl Ledger {
             if self.claims.find(h, id).is_some() {
                 return Err(Overlap);
             }
-            self.claims.push(h, id).ok_or(Overlap)?;
+            self.claims.push(h, id, ()).ok_or(Overlap)?;
         }
         self.persons.reserve(&other.persons);
-        self.heads.reserve(other.heads.len());
         self.years.reserve(other.years.len());
         for p in 0..other.persons.len() {
             let Ok(p) = u32::try_from(p) else {
@@ -346,7 +342,7 @@ impl Ledger {
                 return Err(Overlap);
             }
             let mut person = None;
-            let mut at = other.heads.get(p as usize).copied().unwrap_or(NONE);
+            let mut at = other.persons.value(p).unwrap_or(NONE);
             while let Some(slot) = other.years.get(at as usize) {
                 self.add_year(person, h, id, slot.year, slot.sums)
                     .map_err(|_| Overlap)?;
@@ -395,7 +391,7 @@ impl Ledger {
         let year = on.year();
         let person_hash = hash_id(&claim.person_id);
         let person = self.persons.find(person_hash, &claim.person_id);
-        let slot = person.and_then(|p| find_year(&self.heads, &self.years, p, year));
+        let slot = person.and_then(|p| find_year(&self.persons, &self.years, p, year));
         let before = match slot.and_then(|i| self.years.get(i)) {
             Some(s) => s.sums,
             // A person-year starts with its first settled claim's p and m.
@@ -421,7 +417,7 @@ impl Ledger {
         stored
             .and_then(|()| {
                 self.claims
-                    .push(claim_hash, &claim.id)
+                    .push(claim_hash, &claim.id, ())
                     .map(drop)
                     .ok_or(ArithmeticError {
                         operation: "ledger size",

@@ -162,8 +162,9 @@ fn amount(x: Exact) -> Exact {
 }
 
 /// `cap` with the decimals of an amount (two decimals) times `rate`: the
-/// same value, written as the products the chain compares it with are, so
-/// that comparing them needs no alignment on every claim.
+/// same value, written as the product the chain compares it with is (the
+/// backstop's `self_pay_ratio × E_ytd`), so that comparing them needs no
+/// alignment on every claim.
 fn like_product(cap: Exact, rate: Exact) -> Exact {
     let one = rate.to_decimal("rate").ok().map(|r| {
         let mut one = Decimal::ONE;
@@ -236,20 +237,11 @@ impl Rates {
             basic,
             basic_annual_cap: a(&p.basic_annual_cap),
             critical: [critical(false), critical(true)],
-            // Compared with f(B): a sum of amounts times the bracket rates.
-            critical_annual_cap: p
-                .critical_brackets
-                .value
-                .iter()
-                .map(|b| Exact::from_decimal(b.rate))
-                .max_by_key(|r| r.to_decimal("rate").map_or(0, |d| d.scale()))
-                .map_or(a(&p.critical_annual_cap), |r| {
-                    like_product(a(&p.critical_annual_cap), r)
-                }),
+            critical_annual_cap: a(&p.critical_annual_cap),
             supplementary: supplementary_rate.is_positive().then(|| Supplementary {
                 deductible: a(&p.supplementary_deductible),
                 rate: supplementary_rate,
-                annual_cap: like_product(a(&p.supplementary_annual_cap), supplementary_rate),
+                annual_cap: a(&p.supplementary_annual_cap),
             }),
             assistance: [
                 Assistance {
