@@ -165,6 +165,11 @@ fn basic(
 /// bound, the one below it).
 #[inline(always)]
 fn brackets(brackets: &[Bracket], over: Exact) -> Result<(Exact, Exact), ArithmeticError> {
+    // Nothing above the deductible: nothing, at the first bracket's rate.
+    if !over.is_positive() {
+        let first = brackets.first().map(|b| b.rate.clone()).transpose()?;
+        return Ok((Exact::ZERO, first.unwrap_or(Exact::ZERO)));
+    }
     // Σ from the first part on (a zero of another scale would cost an
     // alignment on every claim).
     let mut total: Option<Exact> = None;
