@@ -107,6 +107,17 @@ fn ytd(fen: i64) -> Exact {
     Exact::fen(fen)
 }
 
+/// `a − paid` for a year-to-date sum `paid` in fen: `a` itself while
+/// nothing has been paid (a person-year's first claim, most of them).
+#[inline(always)]
+fn less_paid(a: Exact, paid: i64, operation: &'static str) -> Result<Exact, ArithmeticError> {
+    if paid == 0 {
+        Ok(a)
+    } else {
+        a.sub(ytd(paid), operation)
+    }
+}
+
 /// `sum + x`, in fen.
 #[inline]
 fn add_fen(sum: i64, x: i64, operation: &'static str) -> Result<i64, ArithmeticError> {
@@ -127,9 +138,11 @@ fn round_fen_of_min(a: Exact, b: Exact, operation: &'static str) -> Result<Exact
 /// never below 0 (given `round_fen(X_ytd)`).
 #[inline(always)]
 fn cumulative(rounded_x_ytd: Exact, paid_before: i64) -> Result<Exact, ArithmeticError> {
-    Ok(pos(
-        rounded_x_ytd.sub(ytd(paid_before), "cumulative payment")?
-    ))
+    Ok(pos(less_paid(
+        rounded_x_ytd,
+        paid_before,
+        "cumulative payment",
+    )?))
 }
 
 /// Layer 1, basic medical insurance, per stay:
@@ -149,7 +162,7 @@ fn basic(
     let (d, r) = (basic.deductible.clone()?, basic.rate.clone()?);
     let cap = rates.basic_annual_cap;
     let x = times(pos(e.sub(d, "basic base")?), r, "basic amount")?;
-    let room = pos(cap.sub(ytd(after.basic_paid), "basic cap")?);
+    let room = pos(less_paid(cap, after.basic_paid, "basic cap")?);
     let due = round_fen_of_min(x, room, "basic amount")?;
     run.pay("basic", due, &mut after.basic_paid, "basic ytd", || Shown {
         applies: true,
@@ -285,7 +298,11 @@ fn assistance(
     let left = ytd(run.left);
     let assistance = rates.assistance(m);
     let (rate, ceiling) = (assistance.rate.clone()?, assistance.ceiling);
-    let room = pos(ceiling.sub(ytd(after.assistance_paid), "assistance ceiling")?);
+    let room = pos(less_paid(
+        ceiling,
+        after.assistance_paid,
+        "assistance ceiling",
+    )?);
     let x = times(left, rate, "assistance amount")?;
     let due = round_fen_of_min(x, room, "assistance amount")?;
     run.pay(rule, due, &mut after.assistance_paid, ytd_op, || Shown {
@@ -327,7 +344,7 @@ fn backstop(
         CapMode::Max => max(by_ratio, b.annual_self_pay_cap),
     };
     let target = round_fen(r_ytd.sub(cap, "backstop excess")?, "backstop excess")?;
-    let due = pos(target.sub(ytd(after.backstop_paid), "backstop payment")?);
+    let due = pos(less_paid(target, after.backstop_paid, "backstop payment")?);
     run.pay(rule, due, &mut after.backstop_paid, ytd_op, || Shown {
         applies: true,
         base: Some(r_ytd),
