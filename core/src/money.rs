@@ -234,83 +234,7 @@ impl Money {
     }
 }
 
-/// Orders two decimals as `Decimal`'s own `Ord` does, cheaply when their
-/// scales are equal or a few apart (the amounts and lines a rule compares:
-/// yuan of two decimals against a line of none): the mantissas are
-/// compared directly, the one of the smaller scale first raised to the
-/// other's (a mantissa below 2⁹⁶ times at most 10⁹ stays inside `i128`).
-/// Any other pair (scales ten or more apart) goes to `Decimal::cmp`.
-///
-/// ```
-/// use std::cmp::Ordering;
-/// use rust_decimal::Decimal;
-/// use fupin_core::money::decimal_cmp;
-/// let d = |s: &str| s.parse::<Decimal>().unwrap();
-/// assert_eq!(decimal_cmp(d("4000"), d("4000.00")), Ordering::Equal);
-/// assert_eq!(decimal_cmp(d("3999.99"), d("4000")), Ordering::Less);
-/// assert_eq!(decimal_cmp(d("-0.01"), d("0")), Ordering::Less);
-/// ```
-#[inline]
-pub fn decimal_cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    let (sa, sb) = (a.scale(), b.scale());
-    let (ma, mb) = (a.mantissa(), b.mantissa());
-    if sa == sb {
-        return ma.cmp(&mb);
-    }
-    const POW10: [i128; 10] = [
-        1,
-        10,
-        100,
-        1_000,
-        10_000,
-        100_000,
-        1_000_000,
-        10_000_000,
-        100_000_000,
-        1_000_000_000,
-    ];
-    let raised = |m: i128, by: u32| -> Option<i128> {
-        // Exact: |m| < 2⁹⁶ and 10⁹ < 2³⁰.
-        Some(m * *POW10.get(usize::try_from(by).ok()?)?)
-    };
-    let pair = if sa < sb {
-        raised(ma, sb - sa).map(|ma| (ma, mb))
-    } else {
-        raised(mb, sa - sb).map(|mb| (ma, mb))
-    };
-    match pair {
-        Some((ma, mb)) => ma.cmp(&mb),
-        None => a.cmp(&b),
-    }
-}
 
-/// Checked decimal operations used by the rules: each returns an
-/// [`ArithmeticError`] naming the operation instead of panicking.
-pub trait CheckedDecimal: Sized {
-    /// `self + other`.
-    fn add_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
-    /// `self − other`.
-    fn sub_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
-    /// `self × other`.
-    fn mul_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
-    /// `self ÷ other` (a zero divisor is an error too).
-    fn div_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError>;
-}
-
-impl CheckedDecimal for Decimal {
-    fn add_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
-        self.checked_add(other).ok_or(ArithmeticError { operation })
-    }
-    fn sub_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
-        self.checked_sub(other).ok_or(ArithmeticError { operation })
-    }
-    fn mul_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
-        self.checked_mul(other).ok_or(ArithmeticError { operation })
-    }
-    fn div_or_err(self, other: Self, operation: &'static str) -> Result<Self, ArithmeticError> {
-        self.checked_div(other).ok_or(ArithmeticError { operation })
-    }
-}
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -545,8 +469,6 @@ mod tests {
     fn overflow_is_an_error_not_a_panic() {
         let big = Money::from_decimal_rounded(Decimal::MAX / d("2"));
         assert!(big.checked_add(big).is_err());
-        assert!(Decimal::MAX.mul_or_err(d("2"), "test").is_err());
-        assert!(Decimal::ONE.div_or_err(Decimal::ZERO, "test").is_err());
     }
 
     proptest! {
@@ -559,30 +481,6 @@ mod tests {
             prop_assert_eq!(round_fen(once), once);
             prop_assert!(once.scale() == 2);
             prop_assert!((once - x).abs() <= d("0.005"));
-        }
-
-        /// `decimal_cmp` orders any two decimals as `Decimal::cmp` does.
-        #[test]
-        fn decimal_cmp_is_decimals_order(a in any::<Decimal>(), b in any::<Decimal>()) {
-            prop_assert_eq!(decimal_cmp(a, b), a.cmp(&b));
-        }
-
-        /// … and on pairs a few scales apart that are equal or a unit of
-        /// the finer scale apart (what random decimals almost never are):
-        /// 4000 against 4000.00, 3999.99 and 4000.01, negatives and zeros.
-        #[test]
-        fn decimal_cmp_orders_near_pairs_of_other_scales(
-            m in -1_000_000_000_000i64..1_000_000_000_000,
-            scale in 0u32..=10,
-            up in 0u32..=12,
-            step in -1i64..=1,
-        ) {
-            let a = Decimal::new(m, scale);
-            let mut b = a;
-            b.rescale(scale + up);
-            let b = b + Decimal::new(step, scale + up);
-            prop_assert_eq!(decimal_cmp(a, b), a.cmp(&b));
-            prop_assert_eq!(decimal_cmp(b, a), b.cmp(&a));
         }
 
         #[test]
