@@ -305,6 +305,16 @@ fn div_round(num: i128, den: i128) -> i128 {
             q
         });
     }
+    // A wide numerator over a divisor below 2³² (10⁹ and less: the usual
+    // rounding of a product to the fen): long division by 32-bit limbs,
+    // four machine divisions instead of a 128-bit division routine.
+    if let Ok(d) = u32::try_from(den) {
+        let (q, r) = div_limbs(num.unsigned_abs(), d);
+        let q = if r >= d - r { q + 1 } else { q };
+        // q ≤ |num| / 2 + 1 (d ≥ 2 when anything is left), so it fits.
+        let q = i128::try_from(q).unwrap_or(i128::MAX);
+        return if num < 0 { -q } else { q };
+    }
     let (q, r) = (num / den, num % den);
     // |r| ≥ den − |r| ⇔ 2|r| ≥ den, without overflowing 2|r|.
     let ra = r.unsigned_abs();
@@ -313,6 +323,21 @@ fn div_round(num: i128, den: i128) -> i128 {
     } else {
         q
     }
+}
+
+/// `n / d` and `n % d` for a divisor below 2³², by 32-bit limbs (`d > 0`).
+#[inline]
+fn div_limbs(n: u128, d: u32) -> (u128, u32) {
+    let d = u64::from(d);
+    let mut q = 0u128;
+    let mut r = 0u64;
+    for shift in [96u32, 64, 32, 0] {
+        // r < d < 2³², so the partial dividend fits a u64.
+        let part = (r << 32) | ((n >> shift) as u64 & 0xFFFF_FFFF);
+        q |= u128::from(part / d) << shift;
+        r = part % d;
+    }
+    (q, u32::try_from(r).unwrap_or(0))
 }
 
 impl Ord for Exact {
@@ -455,6 +480,16 @@ mod tests {
         assert_eq!(r(-5, 3), -1);
         assert_eq!(r(4, 3), 0);
         assert!(Exact::fen(5).div_round_fen(0, "t").is_err());
+    }
+
+    proptest! {
+        /// Long division by 32-bit limbs is `u128` division.
+        #[test]
+        fn limb_division_is_division(n in any::<u128>(), d in 1u32..) {
+            let (q, r) = div_limbs(n, d);
+            prop_assert_eq!(q, n / u128::from(d));
+            prop_assert_eq!(u128::from(r), n % u128::from(d));
+        }
     }
 
     #[test]

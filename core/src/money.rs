@@ -234,8 +234,6 @@ impl Money {
     }
 }
 
-
-
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Scale is always 2 and zero is never negative (`round_fen`).
