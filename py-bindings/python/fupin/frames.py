@@ -379,8 +379,11 @@ def evaluate_frame(
         ``list<struct<code, person_id, field>>``): a cell (``df.loc[i, c]``,
         ``df[c].iloc[i]``, ``df[c].tolist()``, ``df.to_dict("records")``)
         is a Python ``list`` of ``str`` (of dicts for ``findings``), a
-        failed row's ``pd.NA``. Whole-row numpy views (``df.iterrows()``,
-        ``df.to_numpy()``) give such a list as a numpy array.
+        failed row's ``pd.NA``. What pandas passes through numpy gives such
+        a list as a numpy array: ``df.iterrows()``, ``df.to_numpy()``,
+        ``Series.map``/``apply``, ``astype(object)``, and the text of
+        ``print`` and ``to_csv`` (``['a' 'b']``); ``df[c].explode()`` and
+        ``df[c].list.len()`` work on the Arrow column directly.
 
     Raises:
         ValidationError: an unknown or duplicate column, or a missing
