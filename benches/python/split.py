@@ -16,6 +16,11 @@ N households (default 1 000 000; the frames cached by ``run.py`` under
 - ``result``: the pandas result frame assembled from the table (and the
   amounts).
 
+Each figure is wall-clock seconds, then in brackets the process's CPU
+seconds (``time.process_time``, all threads): on a shared machine, a
+single-threaded step (``+amounts``, ``result``) whose wall time is well
+above its CPU time was waiting for a core.
+
 It calls the package's private helpers on purpose: they are the steps of
 ``evaluate_frame`` that this split times one by one.
 """
@@ -50,21 +55,28 @@ def main() -> None:
     for money in monies:
         for _ in range(repeat):
             gc.collect()
-            t0 = time.perf_counter()
+            t = [(time.perf_counter(), time.process_time())]
             hh = F._arrow_table(households, "households")
             mm = F._arrow_table(members, "members")
-            t1 = time.perf_counter()
+            t.append((time.perf_counter(), time.process_time()))
             with F._no_cyclic_gc():
                 _evaluate_frames(hh, mm, policy, F.DEFAULT_AS_OF, money, False)
-            t2 = time.perf_counter()
+            t.append((time.perf_counter(), time.process_time()))
             with F._no_cyclic_gc():
                 table, amounts, _, failed = _evaluate_frames(hh, mm, policy, F.DEFAULT_AS_OF, money, True)
-            t3 = time.perf_counter()
+            t.append((time.perf_counter(), time.process_time()))
             out = F._pandas_result(table, amounts, failed, households.index)
-            t4 = time.perf_counter()
+            t.append((time.perf_counter(), time.process_time()))
+            (w, c) = zip(*t)
+
+            def step(k: int, x: tuple[float, ...]) -> float:
+                return x[k + 1] - x[k]
+
             print(
-                f"{money:7}  to_arrow {t1 - t0:.3f}  eval {t2 - t1:.3f}  +amounts {(t3 - t2) - (t2 - t1):+.3f}"
-                f"  result {t4 - t3:.3f}"
+                f"{money:7}  to_arrow {step(0, w):.3f} [{step(0, c):.3f}]"
+                f"  eval {step(1, w):.3f} [{step(1, c):.3f}]"
+                f"  +amounts {step(2, w) - step(1, w):+.3f} [{step(2, c) - step(1, c):+.3f}]"
+                f"  result {step(3, w):.3f} [{step(3, c):.3f}]"
             )
             del table, amounts, out
 
