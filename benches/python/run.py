@@ -121,7 +121,8 @@ def _normalize_fupin(out: Any) -> Any:
         return pd.to_numeric(out[col].map(lambda v: None if v is None else float(v)), errors="coerce")
 
     def lists(col: str) -> list[Any]:
-        return [None if v is None else list(v) for v in out[col]]
+        # a failed row's code list is None (Arrow) or pd.NA (pandas' Arrow-backed column)
+        return [None if v is None or v is pd.NA else list(v) for v in out[col]]
 
     return pd.DataFrame(
         {

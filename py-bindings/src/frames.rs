@@ -1,23 +1,24 @@
 //! The bulk path of `fupin.evaluate_frame` / `fupin.settle_frame`: Arrow
 //! tables come in through the Arrow PyCapsule interface (pyo3-arrow), are
 //! evaluated by `fupin_core::batch` with the GIL released, and go back as a
-//! `pyarrow.Table`. For pandas results, the columns pandas cannot take from
-//! Arrow as the spec wants them (code lists as `list[str]`, findings as
-//! `list[dict]`, money as `decimal.Decimal`) are built here as Python lists,
-//! sharing one object per distinct code string and per distinct amount.
+//! `pyarrow.Table`. For a pandas result with `money="decimal"`, the money
+//! columns are also handed over as `decimal.Decimal` objects, one per
+//! distinct amount, with each row's place among them; every other column
+//! (code lists and findings included) reaches pandas from the Arrow buffers.
 //! The Python side (`fupin/frames.py`) turns pandas frames into Arrow
 //! tables and assembles the result frame.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::Decimal128Type;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, SchemaRef};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use pyo3_arrow::PyTable;
-use rust_decimal::Decimal;
 
 use fupin_core::batch::{self, Frame, FrameError, MoneyType, Options};
 
@@ -49,32 +50,26 @@ fn frame_error(py: Python<'_>, e: FrameError) -> PyErr {
     }
 }
 
-/// The result: a `pyarrow.Table`, and for pandas the object columns.
+/// The result: a `pyarrow.Table`, and when `amounts` is set (a pandas
+/// result) each `decimal128` money column as [`decimals`] gives it.
 fn result<'py>(
     py: Python<'py>,
     batches: Vec<RecordBatch>,
     schema: SchemaRef,
-    objects: bool,
+    amounts: bool,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
     let columns = PyDict::new(py);
-    if objects {
+    if amounts {
+        let decimal = py.import("decimal")?.getattr("Decimal")?;
         for (i, field) in schema.fields().iter().enumerate() {
-            // One interner a column: a column's codes are a handful, and
-            // a short list is searched in a few comparisons.
-            let mut strings = Interner::default();
+            let DataType::Decimal128(_, scale) = field.data_type() else {
+                continue;
+            };
             let parts: Vec<ArrayRef> = batches
                 .iter()
                 .filter_map(|b| b.columns().get(i).cloned())
                 .collect();
-            let list = match field.data_type() {
-                DataType::List(item) if matches!(item.data_type(), DataType::Struct(_)) => {
-                    findings(py, &parts, &mut strings)?
-                }
-                DataType::List(_) => code_lists(py, &parts, &mut strings)?,
-                DataType::Decimal128(..) => decimals(py, &parts)?,
-                _ => continue,
-            };
-            columns.set_item(field.name(), list)?;
+            columns.set_item(field.name(), decimals(py, &parts, *scale, &decimal)?)?;
         }
     }
     // Through the C stream interface: `pyarrow.table()` (what pyo3-arrow's
@@ -89,144 +84,117 @@ fn result<'py>(
     Ok((table, columns))
 }
 
-/// One Python string per distinct text of a column, for its closed set of
-/// codes or field names (a handful): a short list searched in order is
-/// several times cheaper than hashing every cell, and past 64 texts nothing
-/// more is kept (such a column is not a code column).
+/// Hashes an amount's mantissa (an `i128`) with one multiplication folded
+/// to 64 bits. The keys are the amounts of one result column, which nobody
+/// picks to collide; std's SipHash costs several times as much over the ten
+/// million money cells of a million households.
 #[derive(Default)]
-struct Interner {
-    seen: Vec<(Box<str>, Py<PyString>)>,
-}
+struct AmountHasher(u64);
 
-impl Interner {
-    fn get<'py>(&mut self, py: Python<'py>, s: &str) -> Bound<'py, PyString> {
-        if let Some((_, p)) = self.seen.iter().find(|(t, _)| &**t == s) {
-            return p.bind(py).clone();
-        }
-        let p = PyString::new(py, s);
-        if self.seen.len() < 64 {
-            self.seen.push((s.into(), p.clone().unbind()));
-        }
-        p
+impl AmountHasher {
+    fn mix(&mut self, x: u64) {
+        const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+        let m = u128::from(self.0 ^ x).wrapping_mul(u128::from(MULTIPLIER));
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
     }
 }
 
-/// Row `i`'s item range of a list column.
-fn item_range(offsets: &[i32], i: usize) -> std::ops::Range<usize> {
-    match (offsets.get(i), offsets.get(i + 1)) {
-        (Some(&a), Some(&z)) => usize::try_from(a).unwrap_or(0)..usize::try_from(z).unwrap_or(0),
-        _ => 0..0,
+impl Hasher for AmountHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.mix(u64::from(b));
+        }
+    }
+
+    fn write_i128(&mut self, v: i128) {
+        self.mix((v as u64) ^ ((v >> 64) as u64).rotate_left(32));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
-/// A list column as Python lists of strings (`None` for a null row), each
-/// list built at its size.
-fn code_lists<'py>(
+/// `mantissa × 10^-scale` as the text `decimal.Decimal` reads, every
+/// decimal of the scale written (`0.00`, `-12.30`): the `Decimal` that
+/// Arrow's own conversion gives.
+fn amount_text(out: &mut String, mantissa: i128, scale: i8) {
+    out.clear();
+    if mantissa < 0 {
+        out.push('-');
+    }
+    let start = out.len();
+    let _ = write!(out, "{}", mantissa.unsigned_abs());
+    if scale > 0 {
+        let decimals = usize::from(scale.unsigned_abs());
+        while out.len() - start <= decimals {
+            out.insert(start, '0');
+        }
+        out.insert(out.len() - decimals, '.');
+    } else if scale < 0 {
+        let _ = write!(out, "E{}", -i16::from(scale));
+    }
+}
+
+/// A `decimal128` money column as `(places, amounts)`: `amounts` is `None`
+/// then one `decimal.Decimal` per distinct amount in first-seen order, and
+/// `places` each row's index into `amounts` as little-endian `u32` bytes (0
+/// for a null row). Python makes the column with one `numpy.take`, so a row
+/// costs a reference, not an object: a million households have some
+/// 800 000 distinct net incomes but one poverty line and a few dozen
+/// allowances.
+fn decimals<'py>(
     py: Python<'py>,
     parts: &[ArrayRef],
-    strings: &mut Interner,
-) -> PyResult<Bound<'py, PyList>> {
-    let mut rows: Vec<Bound<'py, PyAny>> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for part in parts {
-        let lists = part.as_list::<i32>();
-        let values = lists.values().as_string::<i32>();
-        let offsets = lists.value_offsets();
-        for i in 0..lists.len() {
-            if lists.is_null(i) {
-                rows.push(py.None().into_bound(py));
-                continue;
-            }
-            let range = item_range(offsets, i);
-            if range.is_empty() {
-                // Most rows: most households fail no criterion of a list.
-                rows.push(PyList::empty(py).into_any());
-                continue;
-            }
-            let items = range.map(|k| strings.get(py, values.value(k)));
-            rows.push(PyList::new(py, items)?.into_any());
-        }
-    }
-    PyList::new(py, rows)
-}
-
-/// The findings column as Python lists of `{code, person_id, field}` dicts.
-fn findings<'py>(
-    py: Python<'py>,
-    parts: &[ArrayRef],
-    strings: &mut Interner,
-) -> PyResult<Bound<'py, PyList>> {
-    let mut rows: Vec<Bound<'py, PyAny>> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-    let (code_key, person_key, field_key) = (
-        PyString::new(py, "code"),
-        PyString::new(py, "person_id"),
-        PyString::new(py, "field"),
-    );
-    for part in parts {
-        let lists = part.as_list::<i32>();
-        let items = lists.values().as_struct();
-        let col = |n: usize| items.columns().get(n).map(|c| c.as_string::<i32>());
-        let (Some(code), Some(person), Some(field)) = (col(0), col(1), col(2)) else {
-            return Err(internal_error(py, "findings column of an unexpected shape"));
-        };
-        let offsets = lists.value_offsets();
-        for i in 0..lists.len() {
-            if lists.is_null(i) {
-                rows.push(py.None().into_bound(py));
-                continue;
-            }
-            let range = item_range(offsets, i);
-            if range.is_empty() {
-                rows.push(PyList::empty(py).into_any());
-                continue;
-            }
-            let mut row = Vec::with_capacity(range.len());
-            for k in range {
-                let d = PyDict::new(py);
-                d.set_item(&code_key, strings.get(py, code.value(k)))?;
-                if person.is_null(k) {
-                    d.set_item(&person_key, py.None())?;
-                } else {
-                    d.set_item(&person_key, person.value(k))?;
-                }
-                d.set_item(&field_key, strings.get(py, field.value(k)))?;
-                row.push(d);
-            }
-            rows.push(PyList::new(py, row)?.into_any());
-        }
-    }
-    PyList::new(py, rows)
-}
-
-/// Money as `decimal.Decimal` (two decimals), one object per distinct amount.
-fn decimals<'py>(py: Python<'py>, parts: &[ArrayRef]) -> PyResult<Bound<'py, PyList>> {
-    let mut rows: Vec<Bound<'py, PyAny>> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-    let mut cache: HashMap<i128, Py<PyAny>> = HashMap::new();
+    scale: i8,
+    decimal: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyList>)> {
+    let rows: usize = parts.iter().map(|p| p.len()).sum();
+    let mut places: Vec<u8> = Vec::with_capacity(rows * 4);
+    let mut seen: HashMap<i128, u32, BuildHasherDefault<AmountHasher>> = HashMap::default();
+    let mut distinct: Vec<i128> = Vec::new();
+    // A run of one amount (zero allowances, one poverty line) skips the table.
+    let mut last: Option<(i128, u32)> = None;
     for part in parts {
         let values = part.as_primitive::<Decimal128Type>();
         for i in 0..values.len() {
-            if values.is_null(i) {
-                rows.push(py.None().into_bound(py));
-                continue;
-            }
-            let fen = values.value(i);
-            if let Some(d) = cache.get(&fen) {
-                rows.push(d.bind(py).clone());
-                continue;
-            }
-            let d = Decimal::from_i128_with_scale(fen, 2).into_pyobject(py)?;
-            if cache.len() < 65_536 {
-                cache.insert(fen, d.clone().unbind());
-            }
-            rows.push(d);
+            let place = if values.is_null(i) {
+                0
+            } else {
+                let v = values.value(i);
+                match last {
+                    Some((amount, place)) if amount == v => place,
+                    _ => {
+                        let next = u32::try_from(distinct.len() + 1).map_err(|_| {
+                            internal_error(py, "more than 2^32 distinct amounts in a money column")
+                        })?;
+                        let place = *seen.entry(v).or_insert_with(|| {
+                            distinct.push(v);
+                            next
+                        });
+                        last = Some((v, place));
+                        place
+                    }
+                }
+            };
+            places.extend_from_slice(&place.to_le_bytes());
         }
     }
-    PyList::new(py, rows)
+    let mut amounts: Vec<Bound<'py, PyAny>> = Vec::with_capacity(distinct.len() + 1);
+    amounts.push(py.None().into_bound(py));
+    let mut text = String::with_capacity(48);
+    for v in distinct {
+        amount_text(&mut text, v, scale);
+        amounts.push(decimal.call1((text.as_str(),))?);
+    }
+    Ok((PyBytes::new(py, &places), PyList::new(py, amounts)?))
 }
 
-/// `_evaluate_frames(households, members, policy, as_of, money, objects)`:
-/// `(pyarrow.Table, {column: list}, orphan member rows, failed rows)`.
+/// `_evaluate_frames(households, members, policy, as_of, money, amounts)`:
+/// `(pyarrow.Table, {money column: (places, amounts)}, orphan member rows,
+/// failed rows)`, the money columns only when `amounts` is set.
 #[pyfunction]
-#[pyo3(signature = (households, members, policy, as_of, money = "decimal", objects = false))]
+#[pyo3(signature = (households, members, policy, as_of, money = "decimal", amounts = false))]
 #[allow(clippy::type_complexity)]
 pub fn _evaluate_frames<'py>(
     py: Python<'py>,
@@ -235,7 +203,7 @@ pub fn _evaluate_frames<'py>(
     policy: &PyPolicy,
     as_of: &Bound<'py, PyAny>,
     money: &str,
-    objects: bool,
+    amounts: bool,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>, Vec<usize>, usize)> {
     guard(py, || {
         let as_of = date_arg(as_of, "as_of")?;
@@ -252,23 +220,23 @@ pub fn _evaluate_frames<'py>(
             py,
             evaluated.batches,
             batch::decision_schema(options.money),
-            objects,
+            amounts,
         )?;
         Ok((table, columns, evaluated.orphan_members, evaluated.failed))
     })
 }
 
-/// `_settle_frames(claims, policy, ledger, money, objects)`:
-/// `(pyarrow.Table, {column: list}, failed rows)`.
+/// `_settle_frames(claims, policy, ledger, money, amounts)`:
+/// `(pyarrow.Table, {money column: (places, amounts)}, failed rows)`.
 #[pyfunction]
-#[pyo3(signature = (claims, policy, ledger = None, money = "decimal", objects = false))]
+#[pyo3(signature = (claims, policy, ledger = None, money = "decimal", amounts = false))]
 pub fn _settle_frames<'py>(
     py: Python<'py>,
     claims: PyTable,
     policy: &PyPolicy,
     ledger: Option<PyRefMut<'py, PyLedger>>,
     money: &str,
-    objects: bool,
+    amounts: bool,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>, usize)> {
     guard(py, || {
         let money = money_type(money)?;
@@ -293,7 +261,7 @@ pub fn _settle_frames<'py>(
             py,
             settled.batches,
             batch::settlement_schema(money),
-            objects,
+            amounts,
         )?;
         Ok((table, columns, settled.failed))
     })

@@ -63,6 +63,7 @@ def test_pandas_frames_from_csv_equal_the_cli(county: Path) -> None:
     assert df["error_code"].isna().all()
     assert isinstance(df["net_income"].iloc[0], Decimal)
     assert isinstance(df["exit_failed"].iloc[0], list)
+    assert df["exit_failed"].dtype == pd.ArrowDtype(pa.list_(pa.string()))
 
 
 def test_arrow_in_arrow_out_and_float_money(county: Path) -> None:
@@ -148,11 +149,146 @@ def test_bad_cells_fail_their_row_only() -> None:
     assert df.loc[14, "per_capita_income"] == Decimal("0.00")
     assert df.loc[16, "per_capita_income"] == Decimal("4000.01")
     assert df.loc[11, "net_income"] is None
-    assert df.loc[11, "exit_failed"] is None
+    # Code lists and findings are Arrow-backed columns: a failed row's cell
+    # is Arrow's null, which pandas gives as pd.NA.
+    assert df.loc[11, "exit_failed"] is pd.NA
+    assert df.loc[11, "findings"] is pd.NA
     assert pd.isna(df.loc[11, "exit_eligible"])
     assert df.loc[11, "household_id"] == "H2"
     assert df.loc[11, "error_message"].startswith("income.wage:")
     assert df.loc[16, "exit_eligible"]  # 4000.01 > 4000
+
+
+CODE_LISTS = [
+    "exit_failed",
+    "monitoring_triggers",
+    "dibao_failed",
+    "identification_reasons",
+    "credit_failed",
+]
+FINDINGS = pa.list_(
+    pa.struct(
+        [
+            pa.field("code", pa.string(), nullable=False),
+            pa.field("person_id", pa.string()),
+            pa.field("field", pa.string(), nullable=False),
+        ]
+    )
+)
+
+
+def test_result_columns_are_numpy_or_arrow_backed_and_cells_read_as_python_values(
+    county: Path,
+) -> None:
+    # Rows of the synth county, every fifth one made to fail (a wage that is
+    # no money), under an index of their own.
+    hh = pd.read_csv(county / "households.csv").head(200)
+    hh.index = range(1000, 1200)
+    hh["income_wage"] = hh["income_wage"].astype(object)
+    hh.loc[hh.index[::5], "income_wage"] = "abc"
+    mm = pd.read_csv(county / "members.csv")
+    mm = mm[mm["household_id"].isin(hh["id"])]
+    # The same frames as Arrow tables, as evaluate_frame hands them over.
+    arrow = fupin.evaluate_frame(
+        fupin.frames._arrow_table(hh, "households"), pa.Table.from_pandas(mm)
+    )
+    for money in ("decimal", "float"):
+        df = fupin.evaluate_frame(hh, mm, money=money)
+        assert list(df.columns) == list(fupin.frames.DECISION_COLUMNS)
+        assert list(df.index) == list(hh.index)
+        failed = df["error_code"].notna().to_numpy()
+        assert failed.sum() == 40 and failed[::5].all()
+        # Numbers and booleans: numpy, nullable because some row failed.
+        assert df["size"].dtype == pd.Int64Dtype()
+        for c in ("exit_eligible", "dibao_eligible", "identification_excluded", "credit_eligible"):
+            assert df[c].dtype == pd.BooleanDtype(), c
+        for c in MONEY:
+            assert df[c].dtype == ("float64" if money == "float" else object), c
+        # Code lists and findings: Arrow-backed, no Python object a row.
+        for c in CODE_LISTS:
+            assert df[c].dtype == pd.ArrowDtype(pa.list_(pa.string())), c
+        assert df["findings"].dtype == pd.ArrowDtype(FINDINGS)
+        for i, label in enumerate(df.index):
+            for c in [*CODE_LISTS, "findings"]:
+                want = arrow.column(c)[i].as_py()
+                cell = df.loc[label, c]
+                if failed[i]:
+                    assert want is None and cell is pd.NA, (label, c)
+                    continue
+                assert type(cell) is list and cell == want, (label, c)
+                assert df[c].iloc[i] == want and df.at[label, c] == want
+                if c == "findings":
+                    assert all(type(f) is dict and list(f) == ["code", "person_id", "field"] for f in cell)
+                else:
+                    assert all(type(code) is str for code in cell)
+            for c in MONEY:
+                cell = df.loc[label, c]
+                if failed[i]:
+                    assert cell is None if money == "decimal" else math.isnan(cell), (label, c)
+                elif money == "decimal":
+                    assert type(cell) is Decimal and str(cell) == str(arrow.column(c)[i].as_py())
+                else:
+                    assert cell == float(arrow.column(c)[i].as_py())
+        assert any(df.loc[label, "findings"] for label in df.index[~failed])
+        assert any(df.loc[label, "exit_failed"] for label in df.index[~failed])
+        # Whole columns and records give the same Python values.
+        assert df["exit_failed"].tolist() == [
+            pd.NA if v is None else v for v in arrow.column("exit_failed").to_pylist()
+        ]
+        records = df.to_dict("records")
+        assert [r["findings"] for r in records] == arrow.column("findings").to_pylist()
+    # Without a failed row, numbers and booleans are plain numpy columns.
+    good_hh = hh[hh["income_wage"] != "abc"]
+    good = fupin.evaluate_frame(good_hh, mm[mm["household_id"].isin(good_hh["id"])], money="float")
+    assert good["error_code"].isna().all()
+    assert good["size"].dtype == "int64"
+    assert good["exit_eligible"].dtype == bool
+    assert good["exit_failed"].dtype == pd.ArrowDtype(pa.list_(pa.string()))
+
+
+def test_decimal_money_is_written_as_arrow_writes_it_one_object_per_amount() -> None:
+    # Negative, zero, sub-yuan and large amounts; repeated amounts.
+    wages = ["0", "0", "0.07", "12.30", "999999999999.99", "12.30", "0"]
+    costs = ["1.06", "0", "0.01", "0.01", "0.01", "0.01", "1.06"]
+    hh = pd.DataFrame(
+        {
+            "id": [f"H{i}" for i in range(len(wages))],
+            "income_wage": [Decimal(w) for w in wages],
+            "income_operating_cost": [Decimal(c) for c in costs],
+        }
+    )
+    mm = one_member(list(hh["id"]))
+    df = fupin.evaluate_frame(hh, mm)
+    arrow = fupin.evaluate_frame(pa.Table.from_pandas(hh), pa.Table.from_pandas(mm))
+    assert df["error_code"].isna().all()
+    for c in MONEY:
+        want = arrow.column(c).to_pylist()
+        assert all(type(v) is Decimal for v in df[c]), c
+        assert [str(v) for v in df[c]] == [str(v) for v in want], c
+    assert [str(v) for v in df["net_income"]] == [
+        "-1.06", "0.00", "0.06", "12.29", "999999999999.98", "12.29", "-1.06",
+    ]  # fmt: skip
+    # Equal amounts share one Decimal object: no Python object a row.
+    assert df["net_income"].iloc[3] is df["net_income"].iloc[5]
+    assert df["net_income"].iloc[0] is df["net_income"].iloc[6]
+    assert df["poverty_line"].iloc[0] is df["poverty_line"].iloc[4]
+    # Settlements likewise: money as Decimal (None on a failed row), the
+    # year a nullable int when some row failed.
+    claims = pd.DataFrame(
+        {
+            "id": ["C1", "C2", "C3"],
+            "person_id": ["P1", "P1", "P2"],
+            "admitted_on": ["2020-03-01", "2020-04-01", "2020-05-01"],
+            "hospital_level": ["county"] * 3,
+            "total_cost": ["1000.00", "abc", "1000.00"],
+        }
+    )
+    st = fupin.settle_frame(claims)
+    assert list(st["error_code"].fillna("-")) == ["-", "invalid_money", "-"]
+    assert st["year"].dtype == pd.Int64Dtype()
+    assert st.loc[1, "self_pay"] is None
+    assert st.loc[0, "total_cost"] == Decimal("1000.00") and str(st.loc[0, "total_cost"]) == "1000.00"
+    assert st.loc[0, "total_cost"] is st.loc[2, "total_cost"]
 
 
 def test_float_column_money_is_read_from_its_repr() -> None:

@@ -599,18 +599,21 @@ def _evaluate_frames(
     policy: Policy,
     as_of: str | datetime.date,
     money: str = "decimal",
-    objects: bool = False,
-) -> tuple[Any, dict[str, list[Any]], list[int], int]:
+    amounts: bool = False,
+) -> tuple[Any, dict[str, tuple[bytes, list[Decimal | None]]], list[int], int]:
     """The bulk path of ``fupin.evaluate_frame``: Arrow tables in (anything
-    with ``__arrow_c_stream__``), ``(pyarrow.Table, object columns for
-    pandas, orphan member rows, failed rows)`` out."""
+    with ``__arrow_c_stream__``), ``(pyarrow.Table, money columns, orphan
+    member rows, failed rows)`` out. With ``amounts`` (a pandas result),
+    each ``decimal128`` money column is also given as ``(places, amounts)``:
+    ``amounts`` is ``None`` then one ``Decimal`` per distinct amount,
+    ``places`` each row's index into it (little-endian ``uint32`` bytes)."""
 
 def _settle_frames(
     claims: Any,
     policy: Policy,
     ledger: Ledger | None = None,
     money: str = "decimal",
-    objects: bool = False,
-) -> tuple[Any, dict[str, list[Any]], int]:
-    """The bulk path of ``fupin.settle_frame``: ``(pyarrow.Table, object
-    columns for pandas, failed rows)``."""
+    amounts: bool = False,
+) -> tuple[Any, dict[str, tuple[bytes, list[Decimal | None]]], int]:
+    """The bulk path of ``fupin.settle_frame``: ``(pyarrow.Table, money
+    columns as for ``_evaluate_frames``, failed rows)``."""

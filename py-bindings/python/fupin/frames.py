@@ -248,19 +248,24 @@ def _arrow_table(frame: Any, what: str) -> Any:
 @contextlib.contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """Pauses Python's cyclic garbage collector while the compiled module
-    builds a result's object columns: millions of new lists (none of them in
-    a cycle) would otherwise set off collection after collection, each
-    walking every object built so far (measured: a third of the time of the
-    object columns for 1 000 000 households). Reference counting still frees
-    everything; the collector's previous state is restored.
+    builds a result's Python objects, and on the way out moves what it made
+    straight to the oldest generation (``gc.freeze()`` then
+    ``gc.unfreeze()``), as if it had survived the young collections.
 
-    On the way out the objects are moved straight to the oldest generation
-    (``gc.freeze()`` then ``gc.unfreeze()``), as if they had survived the
-    young collections they would otherwise go through: the next young
-    collection would walk all the new lists at once (measured for 1 000 000
-    households: 0.5–1 s inside ``evaluate_frame``, and again 0.7–1 s at the
-    caller's next allocations). Skipped when the caller has frozen objects
-    of its own (``gc.get_freeze_count()``), which ``unfreeze`` would release."""
+    Measured when the code columns were a Python list a row (millions of
+    new lists, none in a cycle), for 1 000 000 households: without the
+    pause, collection after collection walked every object built so far (a
+    third of those columns' time); without the move, the next young
+    collection walked them all at once (0.5–1 s inside ``evaluate_frame``,
+    0.7–1 s at the caller's next allocations). Those columns are Arrow
+    buffers now and the ``Decimal`` amounts are objects the collector does
+    not track, so little is left for it to walk; the pause stays as a guard
+    that costs next to nothing (``freeze``/``unfreeze`` splice lists).
+
+    Reference counting still frees everything; the collector's previous
+    state is restored. The move is skipped when the caller has frozen
+    objects of its own (``gc.get_freeze_count()``), which ``unfreeze`` would
+    release."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -287,28 +292,46 @@ def _money(money: str | None) -> str:
     return money
 
 
-def _pandas_result(table: Any, objects: dict[str, list[Any]], failed: int, index: Any) -> Any:
-    """The result frame: Arrow's scalar columns through ``to_pandas`` (bool
-    and int columns nullable only when some row failed), the object columns
-    built by the compiled module, in the table's column order."""
+def _pandas_result(
+    table: Any, amounts: dict[str, tuple[bytes, list[Any]]], failed: int, index: Any
+) -> Any:
+    """The result frame, in the table's column order, without a Python
+    object a row for the code lists, findings or money:
+
+    - numbers and booleans as numpy columns through ``to_pandas`` (bool and
+      int columns nullable, ``boolean``/``Int64``, only when some row failed);
+      money as float64 with ``money="float"``;
+    - code lists and ``findings`` as Arrow-backed columns
+      (``pd.ArrowDtype``) sharing the table's buffers: a cell reads as a
+      Python ``list`` of ``str`` (of dicts for ``findings``), a failed row's
+      as ``pd.NA``;
+    - with ``money="decimal"``, money as ``decimal.Decimal`` objects (dtype
+      ``object``, ``None`` on a failed row), one object per distinct amount,
+      made by the compiled module: each column is ``amounts`` taken at the
+      rows' places.
+    """
     import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-    mapper = None
+    nullable = {}
     if failed:
         nullable = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
-        mapper = nullable.get
-    scalar = table.drop_columns(list(objects)) if objects else table
+
+    def mapper(arrow_type: Any) -> Any:
+        if pa.types.is_list(arrow_type):
+            return pd.ArrowDtype(arrow_type)
+        return nullable.get(arrow_type)
+
+    scalar = table.drop_columns(list(amounts)) if amounts else table
     df = scalar.to_pandas(types_mapper=mapper)
     data: dict[str, Any] = {}
     for name in table.column_names:
-        if name in objects:
-            # An object array from the list first: pandas' own conversion of
-            # a list of lists looks into every inner list (~1.5× slower).
-            cells = objects[name]
-            array = np.fromiter(cells, dtype=object, count=len(cells))
-            data[name] = pd.Series(array, index=df.index, copy=False)
+        if name in amounts:
+            places, distinct = amounts[name]
+            values = np.fromiter(distinct, dtype=object, count=len(distinct))
+            column = values.take(np.frombuffer(places, dtype="<u4"))
+            data[name] = pd.Series(column, index=df.index, dtype=object, copy=False)
         else:
             data[name] = df[name]
     # The columns are this function's own: no copy (pandas would otherwise
@@ -346,6 +369,22 @@ def evaluate_frame(
         decision of §3.1 flattened, then ``error_code`` and ``error_message``
         (null on good rows; a bad row's decision columns are null).
 
+        The DataFrame's columns: ``size`` int64 and the ``*_eligible`` /
+        ``identification_excluded`` columns bool (``Int64`` and ``boolean``,
+        which hold ``pd.NA``, when some row failed); money ``decimal.Decimal``
+        objects (``None`` on a failed row) or float64 (NaN); the code lists
+        (``exit_failed``, ``monitoring_triggers``, ``dibao_failed``,
+        ``identification_reasons``, ``credit_failed``) and ``findings``
+        Arrow-backed (``pd.ArrowDtype`` of ``list<string>`` and of
+        ``list<struct<code, person_id, field>>``): a cell (``df.loc[i, c]``,
+        ``df[c].iloc[i]``, ``df[c].tolist()``, ``df.to_dict("records")``)
+        is a Python ``list`` of ``str`` (of dicts for ``findings``), a
+        failed row's ``pd.NA``. What pandas passes through numpy gives such
+        a list as a numpy array: ``df.iterrows()``, ``df.to_numpy()``,
+        ``Series.map``/``apply``, ``astype(object)``, and the text of
+        ``print`` and ``to_csv`` (``['a' 'b']``); ``df[c].explode()`` and
+        ``df[c].list.len()`` work on the Arrow column directly.
+
     Raises:
         ValidationError: an unknown or duplicate column, or a missing
             required one (every such problem is listed); nothing is evaluated.
@@ -361,7 +400,7 @@ def evaluate_frame(
     hh = _arrow_table(households, "households")
     mm = _arrow_table(members, "members")
     with _no_cyclic_gc():
-        table, objects, orphans, failed = _evaluate_frames(
+        table, amounts, orphans, failed = _evaluate_frames(
             hh,
             mm,
             policy,
@@ -383,7 +422,7 @@ def evaluate_frame(
         )
     if arrow_out:
         return table
-    return _pandas_result(table, objects, failed, households.index)
+    return _pandas_result(table, amounts, failed, households.index)
 
 
 def settle_frame(
@@ -408,7 +447,9 @@ def settle_frame(
     Returns:
         One row per claim row, in input order: the settlement of §3.2
         (``claim_id, person_id, year, total_cost, basic_insurance, …,
-        self_pay``), then ``error_code`` and ``error_message``.
+        self_pay``), then ``error_code`` and ``error_message``; ``year``
+        int64 (``Int64`` when some row failed), money as for
+        :func:`evaluate_frame`.
 
     Raises:
         ValidationError: an unknown or duplicate column, or a missing
@@ -425,9 +466,9 @@ def settle_frame(
     arrow_out = not _is_pandas(claims)
     claims_table = _arrow_table(claims, "claims")
     with _no_cyclic_gc():
-        table, objects, failed = _settle_frames(
+        table, amounts, failed = _settle_frames(
             claims_table, policy, ledger, _money(money), not arrow_out
         )
     if arrow_out:
         return table
-    return _pandas_result(table, objects, failed, claims.index)
+    return _pandas_result(table, amounts, failed, claims.index)
