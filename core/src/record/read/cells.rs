@@ -2,7 +2,15 @@
 //! boolean, integer), for a table cell ([`super::Cell`]); the frames' Arrow
 //! cells implement the same [`CellRead`].
 
-use super::*;
+use chrono::{Days, NaiveDate, Timelike};
+
+use super::lists::{causes, exit_steps};
+use super::{Cell, Problem};
+use crate::date::parse_date;
+use crate::enums::{Cause, WireEnum};
+use crate::error::ErrorCode;
+use crate::money::Money;
+use crate::record::ExitStep;
 
 /// Reading one cell as each kind of field. [`set_household`] and
 /// [`set_member`] map columns to fields through it, so a spreadsheet cell

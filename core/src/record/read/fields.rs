@@ -2,7 +2,16 @@
 //! one exhaustive `match` a table (the frames' record reader uses the
 //! same), with the first problem of a record kept.
 
-use super::*;
+use chrono::NaiveDate;
+
+use super::cells::CellRead;
+use super::header::{Header, Slot, has_column, header_of};
+use super::{Cell, CellError, HOUSEHOLDS, MEMBERS};
+use crate::enums::{Attribute, Housing, Relation, Schooling, Sex, Status};
+use crate::error::{ErrorCode, RecordError};
+use crate::mask::{IdNumber, PersonName, Scrubber, mask_id_number, mask_id_numbers_in, mask_name};
+use crate::record::table::{HouseholdColumn, MemberColumn, VillageColumn};
+use crate::record::{Credit, Household, Income, Member};
 
 /// Why a cell cannot be read (before the row and column are known).
 pub(crate) struct Problem {

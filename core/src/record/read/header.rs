@@ -1,6 +1,6 @@
 //! The header row: which column each cell of a row belongs to.
 
-use super::*;
+use super::{Cell, CellError, RowResult, TableReadError};
 
 /// A table's rows: the header, then numbered data rows (blank rows skipped
 /// but counted).

@@ -1,6 +1,11 @@
 //! `;`-separated lists in one cell: causes, and exit steps `step:date`.
 
-use super::*;
+use super::cells::{date_text, label_text, text_of};
+use super::{Cell, Problem};
+use crate::date::parse_date;
+use crate::enums::{Cause, ExitStepKind, WireEnum};
+use crate::error::ErrorCode;
+use crate::record::ExitStep;
 
 /// Splits a list cell on `;` or the full-width `；`, by one byte scan (the
 /// two-char pattern of `str::split` was a third of reading a list). `；` is

@@ -27,10 +27,10 @@
 //! (interfaces.md §2); an empty required cell (`id`, a member's `sex`,
 //! `birth_date`, `household_id`) is a bad cell. Nothing is trimmed: a cell
 //! is read exactly as written, like a JSON string. Money is
-//! [`Money::parse`] of the cell's text (a spreadsheet number's shortest
+//! [`crate::Money::parse`] of the cell's text (a spreadsheet number's shortest
 //! round-trip text, see [`super::xlsx`]); dates are `YYYY-MM-DD` text, a
 //! spreadsheet date, or a whole-day Excel serial number (1900 date system);
-//! enums are wire strings or Chinese labels ([`WireEnum::from_label`]);
+//! enums are wire strings or Chinese labels ([`crate::enums::WireEnum::from_label`]);
 //! booleans are `是`/`否`, `true`/`false` (any ASCII case, as spreadsheets
 //! write `TRUE`), `1`/`0` or a spreadsheet boolean; `causes` and
 //! `exit_steps` are `;`-separated (the full-width `；` too), `exit_steps`
@@ -81,18 +81,11 @@ pub(crate) use self::lists::*;
 use std::collections::HashMap;
 use std::io::Read;
 
-use chrono::{Days, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{NaiveDateTime, Timelike};
 
-use crate::date::parse_date;
-use crate::enums::{
-    Attribute, Cause, ExitStepKind, Housing, Relation, Schooling, Sex, Status, WireEnum,
-};
 use crate::error::{ErrorCode, RecordError};
-use crate::mask::{IdNumber, PersonName, Scrubber, mask_id_number, mask_id_numbers_in, mask_name};
-use crate::money::Money;
-use crate::record::ExitStep;
+use crate::record::Household;
 use crate::record::table::{HouseholdColumn, MemberColumn, VillageColumn};
-use crate::record::{Credit, Household, Income, Member};
 use crate::stats::VillageRow;
 
 /// The name of the household table in [`CellError::table`].
