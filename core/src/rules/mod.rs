@@ -109,32 +109,31 @@ impl<'p> Evaluator<'p> {
         hh: &Household,
         found: &mut Vec<FindingAt>,
     ) -> Result<Outcome, RecordError> {
-        let with_id = |e: RecordError| e.with_record_id(Some(hh.id.to_string()));
-        hh.check_on(self.as_of).map_err(with_id)?;
-        let p = self
-            .params
-            .as_ref()
-            .map_err(|e| with_id(RecordError::from(e.clone())))?;
+        let p = self.checked(hh)?;
         let view = OwnedView::new(hh, self.as_of);
-        outcome(&Ctx::new(&view, p), found).map_err(|e| with_id(overflow(e)))
+        outcome(&Ctx::new(&view, p), found).map_err(|e| with_id(hh, overflow(e)))
+    }
+
+    /// The parameters, once `hh` passed the checks of its date (income
+    /// years, a counted member); an error names the household.
+    fn checked(&self, hh: &Household) -> Result<&Params, RecordError> {
+        hh.check_on(self.as_of).map_err(|e| with_id(hh, e))?;
+        self.params
+            .as_ref()
+            .map_err(|e| with_id(hh, RecordError::from(e.clone())))
     }
 
     /// Evaluates one household; with `explain`, adds the explanation and
     /// the trace. A household that fails validation on `as_of` (no counted
     /// member, income year) or a parameter not in force gives its error.
     pub fn evaluate(&self, hh: &Household, explain: bool) -> Result<Decision, RecordError> {
-        let with_id = |e: RecordError| e.with_record_id(Some(hh.id.to_string()));
-        hh.check_on(self.as_of).map_err(with_id)?;
-        let p = self
-            .params
-            .as_ref()
-            .map_err(|e| with_id(RecordError::from(e.clone())))?;
+        let p = self.checked(hh)?;
         let view = OwnedView::new(hh, self.as_of);
         let ctx = Ctx::new(&view, p);
         let mut found = Vec::new();
-        let outcome = outcome(&ctx, &mut found).map_err(|e| with_id(overflow(e)))?;
+        let outcome = outcome(&ctx, &mut found).map_err(|e| with_id(hh, overflow(e)))?;
         let mut decision =
-            decision(hh, self.as_of, p, &outcome, &found).map_err(|e| with_id(overflow(e)))?;
+            decision(hh, self.as_of, p, &outcome, &found).map_err(|e| with_id(hh, overflow(e)))?;
         if explain {
             decision.explanation = Some(explain::explanation(&ctx, &outcome.income, &decision));
             let reads = self.reads.get_or_init(|| {
@@ -308,6 +307,11 @@ pub fn decision(
         explanation: None,
         trace: None,
     })
+}
+
+/// `e` with `hh`'s id as its record id.
+fn with_id(hh: &Household, e: RecordError) -> RecordError {
+    e.with_record_id(Some(hh.id.to_string()))
 }
 
 fn overflow(e: ArithmeticError) -> RecordError {
