@@ -244,6 +244,11 @@ impl Exact {
     /// operands' trailing zeros are dropped first, then it is an error.
     #[inline]
     pub fn mul(self, o: Exact, operation: &'static str) -> Result<Exact, ArithmeticError> {
+        // A zero factor (an empty layer, a household with no such member)
+        // gives zero at once, whatever the other's decimals.
+        if self.is_zero() || o.is_zero() {
+            return Ok(Exact::ZERO);
+        }
         let product = |a: Exact, b: Exact| {
             let s = a.s.checked_add(b.s).filter(|&s| s <= MAX_SCALE)?;
             Some(Exact {
@@ -261,6 +266,9 @@ impl Exact {
     pub fn round_fen(self, operation: &'static str) -> Result<Exact, ArithmeticError> {
         if self.s <= 2 {
             return Ok(self);
+        }
+        if self.is_zero() {
+            return Ok(Exact::ZERO);
         }
         let d = pow10(self.s - 2).ok_or(ArithmeticError { operation })?;
         Ok(Exact {

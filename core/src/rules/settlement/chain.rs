@@ -80,27 +80,6 @@ fn max(a: Exact, b: Exact) -> Exact {
     if b > a { b } else { a }
 }
 
-/// `a × b`; zero at once when `a` is (an amount below a deductible, a
-/// remainder all paid: most claims have some).
-#[inline(always)]
-fn times(a: Exact, b: Exact, operation: &'static str) -> Result<Exact, ArithmeticError> {
-    if a.is_zero() {
-        Ok(Exact::ZERO)
-    } else {
-        a.mul(b, operation)
-    }
-}
-
-/// `round_fen(x)`; zero at once when `x` is.
-#[inline(always)]
-fn round_fen(x: Exact, operation: &'static str) -> Result<Exact, ArithmeticError> {
-    if x.is_zero() {
-        Ok(Exact::ZERO)
-    } else {
-        x.round_fen(operation)
-    }
-}
-
 /// A year-to-date sum in fen as an exact amount.
 #[inline]
 fn ytd(fen: i64) -> Exact {
@@ -131,7 +110,7 @@ fn add_fen(sum: i64, x: i64, operation: &'static str) -> Result<i64, ArithmeticE
 /// one of the product's many decimals.
 #[inline(always)]
 fn round_fen_of_min(a: Exact, b: Exact, operation: &'static str) -> Result<Exact, ArithmeticError> {
-    Ok(min(round_fen(a, operation)?, round_fen(b, operation)?))
+    Ok(min(a.round_fen(operation)?, b.round_fen(operation)?))
 }
 
 /// What a cumulative layer makes due: `round_fen(X_ytd) − paid_ytd_before`,
@@ -161,7 +140,7 @@ fn basic(
     })?;
     let (d, r) = (basic.deductible.clone()?, basic.rate.clone()?);
     let cap = rates.basic_annual_cap;
-    let x = times(pos(e.sub(d, "basic base")?), r, "basic amount")?;
+    let x = pos(e.sub(d, "basic base")?).mul(r, "basic amount")?;
     let room = pos(less_paid(cap, after.basic_paid, "basic cap")?);
     let due = round_fen_of_min(x, room, "basic amount")?;
     run.pay("basic", due, &mut after.basic_paid, "basic ytd", || Shown {
@@ -202,7 +181,7 @@ fn brackets(brackets: &[Bracket], over: Exact) -> Result<(Exact, Exact), Arithme
         if i == 0 || inside.is_positive() {
             marginal = rate;
         }
-        let part = times(inside, rate, "critical bracket")?;
+        let part = inside.mul(rate, "critical bracket")?;
         total = Some(match total {
             Some(t) => t.add(part, "critical sum")?,
             None => part,
@@ -231,7 +210,7 @@ fn critical(
     // round_fen(X_ytd)
     let x_ytd = match cap {
         Some(cap) => round_fen_of_min(f, cap, "critical amount")?,
-        None => round_fen(f, "critical amount")?,
+        None => f.round_fen("critical amount")?,
     };
     let due = cumulative(x_ytd, after.critical_paid)?;
     run.pay(
@@ -267,7 +246,7 @@ fn supplementary(
     after.supplementary_base = add_fen(after.supplementary_base, run.left, "supplementary base")?;
     let r_ytd = ytd(after.supplementary_base);
     let over = pos(r_ytd.sub(s.deductible, "supplementary base")?);
-    let x = times(over, s.rate, "supplementary amount")?;
+    let x = over.mul(s.rate, "supplementary amount")?;
     // round_fen(X_ytd)
     let x_ytd = round_fen_of_min(x, s.annual_cap, "supplementary amount")?;
     let due = cumulative(x_ytd, after.supplementary_paid)?;
@@ -303,7 +282,7 @@ fn assistance(
         after.assistance_paid,
         "assistance ceiling",
     )?);
-    let x = times(left, rate, "assistance amount")?;
+    let x = left.mul(rate, "assistance amount")?;
     let due = round_fen_of_min(x, room, "assistance amount")?;
     run.pay(rule, due, &mut after.assistance_paid, ytd_op, || Shown {
         applies: true,
@@ -338,12 +317,14 @@ fn backstop(
     after.backstop_in_policy = add_fen(after.backstop_in_policy, e, "backstop in-policy cost")?;
     after.backstop_remainder = add_fen(after.backstop_remainder, run.left, "backstop remainder")?;
     let (e_ytd, r_ytd) = (ytd(after.backstop_in_policy), ytd(after.backstop_remainder));
-    let by_ratio = times(e_ytd, b.self_pay_ratio, "backstop cap")?;
+    let by_ratio = e_ytd.mul(b.self_pay_ratio, "backstop cap")?;
     let cap = match b.cap_mode {
         CapMode::Min => min(by_ratio, b.annual_self_pay_cap),
         CapMode::Max => max(by_ratio, b.annual_self_pay_cap),
     };
-    let target = round_fen(r_ytd.sub(cap, "backstop excess")?, "backstop excess")?;
+    let target = r_ytd
+        .sub(cap, "backstop excess")?
+        .round_fen("backstop excess")?;
     let due = pos(less_paid(target, after.backstop_paid, "backstop payment")?);
     run.pay(rule, due, &mut after.backstop_paid, ytd_op, || Shown {
         applies: true,
