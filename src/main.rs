@@ -35,7 +35,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// What a panic prints instead of Rust's default message. A panic is a bug,
 /// but its payload may quote the value being processed (an identity number,
-/// a name), so only the place in the source is shown (issue 8: a panic
+/// a name), so only the place in the source is shown (a panic
 /// must not print personal data to stderr). The exit status stays 101.
 fn panic_line(location: Option<&Location<'_>>) -> String {
     let at = location.map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));

@@ -76,7 +76,7 @@ pub fn sheet_rows(range: &SheetRange) -> impl Iterator<Item = RowResult> + '_ {
 
 /// Runs a call into calamine, turning a panic inside it into a
 /// [`TableReadError`]: a damaged workbook must be an error, never a crash of
-/// the caller (issue 8). Fuzzing found one: a cell reference with more
+/// the caller. Fuzzing found one: a cell reference with more
 /// column letters than fit a `u32` (`<c r="AAAAAAAAAAAAAAA1">`) overflows
 /// calamine's column arithmetic, a panic where overflow checks are on.
 fn guarded<T>(
