@@ -1,4 +1,4 @@
-//! Reliability under bad input (issue 8): arbitrary households and claims,
+//! Reliability under bad input: arbitrary households and claims,
 //! good ones from the synthetic county mixed with copies broken the ways a
 //! hand-typed register breaks (truncated, bytes overwritten, a field set to
 //! an arbitrary value or removed, a key repeated) and plain garbage, go
@@ -486,7 +486,7 @@ const HOUSEHOLD_MONEY: &[&[&str]] = &[
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// Large values (issue 8): with every chosen money field of a good
+    /// Large values: with every chosen money field of a good
     /// household at 999 999 999 999.99 yuan (just under 10¹²) the household
     /// is evaluated, explained too, through every sum and product of the
     /// rules; one of them at 10¹³ is `invalid_money` naming that field.
