@@ -1,4 +1,4 @@
-//! Nothing lost (issue 8): a synthetic registry with one line in ten
+//! Nothing lost: a synthetic registry with one line in ten
 //! corrupted the ways hand-typed files break (truncated JSON, bytes that are
 //! not UTF-8, values of the wrong type) and some blank lines goes through
 //! `fupin evaluate`, `fupin settle` and `fupin audit`. Every good record

@@ -1,4 +1,4 @@
-//! Privacy end to end (issue 8): a synthetic county with valid identity
+//! Privacy end to end: a synthetic county with valid identity
 //! numbers and real-looking names, plus lines and cells broken right at the
 //! personal fields, goes through every command; no identity number and no
 //! full name may appear in any output or on stderr (interfaces.md §4: masked

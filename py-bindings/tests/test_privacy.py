@@ -1,4 +1,4 @@
-"""Privacy sweep (issue 8, interfaces.md §4 and §6): a corpus of households
+"""Privacy sweep (interfaces.md §4 and §6): a corpus of households
 whose members have valid identity numbers (GB 11643-1999 check character)
 and full names goes through every API, whole and broken at or next to the
 personal fields. No full identity number and no full name may appear in
